@@ -1,0 +1,4 @@
+export * from './core/istio-resource';
+export * from './core/workload-selector';
+export * from './networking/destination';
+export * from './networking/gateway-ref';
