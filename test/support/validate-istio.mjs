@@ -1,0 +1,160 @@
+// Independent validation of Istio objects, run as a child process by istio-validate.ts
+// (the validators below are ES modules, which ts-jest's CommonJS cannot load).
+//
+// Reads a JSON array of Kubernetes objects on stdin and prints a JSON array of problems:
+//  1. @kubernetes-models/istio: each object's validate() (the published Istio JSON schemas);
+//  2. strict field validation against the Istio CRD's openAPIV3Schema, as the API server does
+//     with `--validate=strict`: unknown fields are errors (needs the CRD file, see below);
+//  3. the CRD's CEL rules (x-kubernetes-validations), evaluated with @marcbachmann/cel-js.
+import { readFileSync, existsSync } from 'node:fs';
+import { resolve, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import Ajv from 'ajv';
+import { Environment } from '@marcbachmann/cel-js';
+import { parseAllDocuments } from 'yaml';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const crdPath = process.env.ISTIO_CRDS ?? resolve(here, '../../../shared/reference/istio-1.30.3/crd-all.gen.yaml');
+const objects = JSON.parse(readFileSync(0, 'utf-8'));
+const problems = [];
+const notes = [];
+
+// 1. @kubernetes-models/istio
+const modelModules = {
+  'networking.istio.io/v1': '@kubernetes-models/istio/networking.istio.io/v1',
+  'security.istio.io/v1': '@kubernetes-models/istio/security.istio.io/v1',
+  'telemetry.istio.io/v1': '@kubernetes-models/istio/telemetry.istio.io/v1',
+  'networking.istio.io/v1alpha3': '@kubernetes-models/istio/networking.istio.io/v1alpha3',
+  'extensions.istio.io/v1alpha1': '@kubernetes-models/istio/extensions.istio.io/v1alpha1',
+};
+for (const obj of objects) {
+  const mod = modelModules[obj.apiVersion];
+  if (!mod) continue;
+  const models = await import(mod);
+  const Model = models[obj.kind];
+  if (!Model) {
+    problems.push(`${obj.kind}/${obj.metadata?.name}: no @kubernetes-models/istio model for ${obj.apiVersion}`);
+    continue;
+  }
+  try {
+    new Model(obj).validate();
+  } catch (e) {
+    problems.push(`${obj.kind}/${obj.metadata?.name}: @kubernetes-models/istio: ${e.message}`);
+  }
+}
+
+// 2 + 3. CRD schema, strict, with CEL rules.
+if (!existsSync(crdPath)) {
+  if (process.env.CI) {
+    problems.push(`Istio CRDs not found at ${crdPath} (set ISTIO_CRDS)`);
+  } else {
+    notes.push(`strict CRD validation skipped: ${crdPath} not found (set ISTIO_CRDS)`);
+  }
+} else {
+  const crds = new Map();
+  for (const doc of parseAllDocuments(readFileSync(crdPath, 'utf-8'))) {
+    const crd = doc.toJSON();
+    if (crd?.kind !== 'CustomResourceDefinition') continue;
+    for (const version of crd.spec.versions) {
+      crds.set(`${crd.spec.group}/${version.name}/${crd.spec.names.kind}`, version.schema.openAPIV3Schema);
+    }
+  }
+  const ajv = new Ajv({ strict: false, allErrors: true, validateFormats: false });
+  const env = celEnvironment();
+  for (const obj of objects) {
+    const schema = crds.get(`${obj.apiVersion}/${obj.kind}`);
+    if (!schema) continue;
+    const id = `${obj.kind}/${obj.metadata?.name}`;
+    const validate = ajv.compile(strictSchema(schema, true));
+    if (!validate(obj)) {
+      for (const err of validate.errors) {
+        problems.push(`${id}: CRD schema: ${err.instancePath || '/'} ${err.message}${err.params?.additionalProperty ? ` (${err.params.additionalProperty})` : ''}`);
+      }
+    }
+    checkCel(env, schema, obj, '', id);
+  }
+}
+
+process.stdout.write(JSON.stringify({ problems, notes }));
+
+/** The API server prunes/rejects fields a structural schema does not list: mirror that. */
+function strictSchema(schema, top = false) {
+  if (Array.isArray(schema)) return schema.map(s => strictSchema(s));
+  if (schema === null || typeof schema !== 'object') return schema;
+  const out = {};
+  for (const [key, value] of Object.entries(schema)) {
+    if (key.startsWith('x-kubernetes-')) continue;
+    if (key === 'properties') {
+      out.properties = Object.fromEntries(Object.entries(value).map(([k, v]) => [k, strictSchema(v)]));
+    } else if (typeof value === 'object') {
+      out[key] = strictSchema(value);
+    } else {
+      out[key] = value;
+    }
+  }
+  if (schema.nullable) delete out.nullable;
+  if (schema.properties && schema.additionalProperties === undefined && !schema['x-kubernetes-preserve-unknown-fields']) {
+    out.additionalProperties = false;
+    if (top) {
+      // apiVersion/kind/metadata are served by the API machinery.
+      out.properties = { ...out.properties, apiVersion: { type: 'string' }, kind: { type: 'string' }, metadata: { type: 'object' } };
+    }
+  }
+  return out;
+}
+
+function celEnvironment() {
+  const env = new Environment({ unlistedVariablesAreDyn: true, homogeneousAggregateLiterals: false });
+  const parseUrl = s => { try { return new URL(s); } catch { return undefined; } };
+  env.registerFunction('isURL(string): bool', s => parseUrl(s) !== undefined);
+  env.registerFunction('url(string): map', s => {
+    const u = parseUrl(s);
+    if (!u) throw new Error(`url: invalid URL ${s}`);
+    return new Map([['scheme', u.protocol.replace(/:$/, '')], ['host', u.host]]);
+  });
+  env.registerFunction({ name: 'getScheme', receiverType: 'map', returnType: 'string', handler: m => m.get('scheme'), params: [] });
+  env.registerFunction({ name: 'getHost', receiverType: 'map', returnType: 'string', handler: m => m.get('host'), params: [] });
+  return env;
+}
+
+/** Converts JSON to CEL values following the schema: integers become BigInt. */
+function toCel(schema, value) {
+  if (value === null || value === undefined || !schema) return value;
+  if (schema.type === 'integer' && typeof value === 'number') return BigInt(value);
+  if (schema['x-kubernetes-int-or-string'] && typeof value === 'number') return BigInt(value);
+  if (Array.isArray(value)) return value.map(v => toCel(schema.items, v));
+  if (typeof value === 'object') {
+    const out = {};
+    for (const [k, v] of Object.entries(value)) {
+      const sub = schema.properties?.[k] ?? (typeof schema.additionalProperties === 'object' ? schema.additionalProperties : undefined);
+      out[k] = toCel(sub, v);
+    }
+    return out;
+  }
+  return value;
+}
+
+function checkCel(env, schema, value, path, id) {
+  if (value === undefined || value === null || !schema) return;
+  for (const rule of schema['x-kubernetes-validations'] ?? []) {
+    if (rule.rule.includes('oldSelf')) continue; // transition rules need a previous object
+    let result;
+    try {
+      result = env.evaluate(rule.rule, { self: toCel(schema, value) });
+    } catch (e) {
+      problems.push(`${id}: CEL rule could not be evaluated at ${path || '/'}: ${rule.rule}: ${e.message}`);
+      continue;
+    }
+    if (result !== true) {
+      problems.push(`${id}: CEL rule failed at ${path || '/'}: ${rule.message ?? rule.rule}`);
+    }
+  }
+  if (Array.isArray(value)) {
+    value.forEach((v, i) => checkCel(env, schema.items, v, `${path}/${i}`, id));
+  } else if (typeof value === 'object') {
+    for (const [k, v] of Object.entries(value)) {
+      const sub = schema.properties?.[k] ?? (typeof schema.additionalProperties === 'object' ? schema.additionalProperties : undefined);
+      checkCel(env, sub, v, `${path}/${k}`, id);
+    }
+  }
+}
