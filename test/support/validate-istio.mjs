@@ -6,8 +6,9 @@
 //  2. strict field validation against the Istio CRD's openAPIV3Schema, as the API server does
 //     with `--validate=strict`: unknown fields are errors (needs the CRD file, see below);
 //  3. the CRD's CEL rules (x-kubernetes-validations), evaluated with @marcbachmann/cel-js.
-import { readFileSync, existsSync } from 'node:fs';
-import { resolve, dirname } from 'node:path';
+import { readFileSync, existsSync, statSync, writeFileSync, renameSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { resolve, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Ajv from 'ajv';
 import { Environment } from '@marcbachmann/cel-js';
@@ -51,21 +52,17 @@ if (!existsSync(crdPath)) {
     notes.push(`strict CRD validation skipped: ${crdPath} not found (set ISTIO_CRDS)`);
   }
 } else {
-  const crds = new Map();
-  for (const doc of parseAllDocuments(readFileSync(crdPath, 'utf-8'))) {
-    const crd = doc.toJSON();
-    if (crd?.kind !== 'CustomResourceDefinition') continue;
-    for (const version of crd.spec.versions) {
-      crds.set(`${crd.spec.group}/${version.name}/${crd.spec.names.kind}`, version.schema.openAPIV3Schema);
-    }
-  }
+  const crds = new Map(Object.entries(loadSchemas(crdPath)));
   const ajv = new Ajv({ strict: false, allErrors: true, validateFormats: false });
+  const compiled = new Map();
   const env = celEnvironment();
   for (const obj of objects) {
-    const schema = crds.get(`${obj.apiVersion}/${obj.kind}`);
+    const key = `${obj.apiVersion}/${obj.kind}`;
+    const schema = crds.get(key);
     if (!schema) continue;
     const id = `${obj.kind}/${obj.metadata?.name}`;
-    const validate = ajv.compile(strictSchema(schema, true));
+    if (!compiled.has(key)) compiled.set(key, ajv.compile(strictSchema(schema, true)));
+    const validate = compiled.get(key);
     if (!validate(obj)) {
       for (const err of validate.errors) {
         problems.push(`${id}: CRD schema: ${err.instancePath || '/'} ${err.message}${err.params?.additionalProperty ? ` (${err.params.additionalProperty})` : ''}`);
@@ -76,6 +73,30 @@ if (!existsSync(crdPath)) {
 }
 
 process.stdout.write(JSON.stringify({ problems, notes }));
+
+/**
+ * The openAPIV3Schema of every CRD version, keyed `group/version/Kind`. Parsing the 870 kB
+ * YAML is the slowest step, so the result is cached in the temp directory by size and mtime.
+ */
+function loadSchemas(path) {
+  const { size, mtimeMs } = statSync(path);
+  const cache = join(tmpdir(), `cdk8s-istio-crd-schemas-${size}-${Math.floor(mtimeMs)}.json`);
+  if (existsSync(cache)) {
+    try { return JSON.parse(readFileSync(cache, 'utf-8')); } catch { /* rebuild */ }
+  }
+  const schemas = {};
+  for (const doc of parseAllDocuments(readFileSync(path, 'utf-8'))) {
+    const crd = doc.toJSON();
+    if (crd?.kind !== 'CustomResourceDefinition') continue;
+    for (const version of crd.spec.versions) {
+      schemas[`${crd.spec.group}/${version.name}/${crd.spec.names.kind}`] = version.schema.openAPIV3Schema;
+    }
+  }
+  const tmp = `${cache}.${process.pid}`;
+  writeFileSync(tmp, JSON.stringify(schemas));
+  renameSync(tmp, cache);
+  return schemas;
+}
 
 /** The API server prunes/rejects fields a structural schema does not list: mirror that. */
 function strictSchema(schema, top = false) {

@@ -1,0 +1,209 @@
+/**
+ * The `kube-gateway` template: what istiod's gateway deployment controller creates for each
+ * Kubernetes Gateway API `Gateway` of class `istio` — a ServiceAccount, a Deployment running
+ * `proxy router`, a Service with the listener ports, and an HPA and PDB owned by the Gateway.
+ *
+ * Internal: not exported from the package entry point.
+ */
+import {
+  AGENT_STATUS_PORT, ENVOY_PROMETHEUS_PORT, ENVOY_PROMETHEUS_PORT_NAME, HEALTH_PORT, POD_FIELD_ENV, PROMETHEUS_PATH, PROXY_CONTAINER,
+  READINESS_PATH,
+} from '../proxy-facts';
+import { Block, Entry, Item, MergeYaml, ToYaml, YMap, act, each, go, interp, list, map, renderDocuments, when, withValue } from './go-template';
+import {
+  ANNOTATIONS, EnvEntry, IMAGE_PULL_POLICY, IMAGE_PULL_SECRETS, PROXY_GROUP, PROXY_METADATA_ENV, PROXY_USER, TemplatedContainer,
+  annotationOr, containerItem, imageOf, meshEnv, proxyMounts, proxyVolumes, values,
+} from './proxy-model';
+
+const GATEWAY_API = 'gateway.networking.k8s.io/v1';
+const NETWORK_LABEL = 'topology.istio.io/network';
+
+/** Annotations of the Gateway that configure the controller, not the generated objects. */
+const CONTROLLER_ANNOTATIONS = [
+  'kubectl.kubernetes.io/last-applied-configuration', 'gateway.istio.io/name-override', 'gateway.istio.io/service-account',
+  'gateway.istio.io/controller-version',
+];
+const INFRASTRUCTURE_ANNOTATIONS = `(omit .InfrastructureAnnotations ${CONTROLLER_ANNOTATIONS.map(a => `"${a}"`).join(' ')})`;
+
+function strdict(pairs: Array<[string, string]>): string {
+  return `(strdict ${pairs.map(([k, v]) => `"${k}" ${v}`).join(' ')})`;
+}
+
+const GATEWAY_LABELS: Array<[string, string]> = [
+  ['gateway.networking.k8s.io/gateway-name', '.Name'],
+  ['gateway.networking.k8s.io/gateway-class-name', '.GatewayClass'],
+];
+const MANAGED: [string, string] = ['gateway.istio.io/managed', '"istio.io-gateway-controller"'];
+
+/** Metadata of a generated object: infrastructure annotations and labels, owned by the Gateway. */
+function metadata(name: string, extraLabels: Array<[string, string]> = [], ownerRefCondition?: string): YMap {
+  const owner = ['ownerReferences', list(map(['apiVersion', GATEWAY_API], ['kind', 'Gateway'], ['name', go('.Name | quote')], ['uid', go('.UID | quote')]))] as const;
+  return map(
+    ['name', go(`${name} | quote`)],
+    ['namespace', go('.Namespace | quote')],
+    ['annotations', map(new MergeYaml(INFRASTRUCTURE_ANNOTATIONS, 'toJsonMap'))],
+    ['labels', map(new MergeYaml(`.InfrastructureLabels ${strdict([...GATEWAY_LABELS, ...extraLabels])}`, 'toJsonMap'))],
+    // owner references on ServiceAccounts are only safe from Kubernetes 1.28
+    ownerRefCondition ? when<Entry>(ownerRefCondition, [owner]) : owner,
+  );
+}
+
+function httpProbe(failureThreshold: number, initialDelaySeconds: number, periodSeconds: number): YMap {
+  return map(
+    ['failureThreshold', failureThreshold],
+    ['httpGet', map(['path', READINESS_PATH], ['port', HEALTH_PORT], ['scheme', 'HTTP'])],
+    ['initialDelaySeconds', initialDelaySeconds],
+    ['periodSeconds', periodSeconds],
+    ['successThreshold', 1],
+    ['timeoutSeconds', 1],
+  );
+}
+
+function proxyEnv(): EnvEntry[] {
+  return [
+    { name: 'PILOT_CERT_PROVIDER', value: go(`${values('global.pilotCertProvider')} | quote`) },
+    when<EnvEntry>(values('global.caAddress'), [{ name: 'CA_ADDR', value: go(`${values('global.caAddress')} | quote`) }], [{
+      name: 'CA_ADDR',
+      value: interp('istiod', act(`if ne ${values('revision')} ""`), '-', go(values('revision')), act('end'), '.', go(values('global.istioNamespace')), '.svc:15012'),
+    }]),
+    ...POD_FIELD_ENV.map(([name, podField]) => ({ name, podField })),
+    { name: 'ISTIO_CPU_LIMIT', resourceLimit: 'cpu' },
+    { name: 'PROXY_CONFIG', value: new Block(['{{ protoToJSON .ProxyConfig }}']) },
+    // a generated gateway has no application containers or ports of its own
+    { name: 'ISTIO_META_POD_PORTS', value: '[]' },
+    { name: 'ISTIO_META_APP_CONTAINERS', value: '' },
+    { name: 'GOMEMLIMIT', resourceLimit: 'memory' },
+    { name: 'GOMAXPROCS', resourceLimit: 'cpu' },
+    { name: 'ISTIO_META_CLUSTER_ID', value: go(`valueOrDefault ${values('global.multiCluster.clusterName')} .ClusterID | quote`) },
+    { name: 'ISTIO_META_NODE_NAME', podField: 'spec.nodeName' },
+    { name: 'ISTIO_META_INTERCEPTION_MODE', value: go('.ProxyConfig.InterceptionMode.String | quote') },
+    withValue<EnvEntry>(`(valueOrDefault (index .InfrastructureLabels "${NETWORK_LABEL}") ${values('global.network')})`, [
+      { name: 'ISTIO_META_NETWORK', value: go('. | quote') },
+    ]),
+    { name: 'ISTIO_META_WORKLOAD_NAME', value: go('.DeploymentName | quote') },
+    { name: 'ISTIO_META_OWNER', value: interp('kubernetes://apis/apps/v1/namespaces/', go('.Namespace'), '/deployments/', go('.DeploymentName')) },
+    ...meshEnv(),
+    PROXY_METADATA_ENV,
+    withValue<EnvEntry>(`(index .InfrastructureLabels "${NETWORK_LABEL}")`, [{ name: 'ISTIO_META_REQUESTED_NETWORK_VIEW', value: go('. | quote') }]),
+  ];
+}
+
+function proxy(): TemplatedContainer {
+  const resources = values('global.proxy.resources');
+  const lifecycle = values('global.proxy.lifecycle');
+  const flag = (name: string, key: string, fallback: string): Item[] => [name, go(`${annotationOr(key, fallback)} | quote`)];
+  return {
+    name: PROXY_CONTAINER,
+    image: imageOf('$proxyImage'),
+    ports: [
+      { containerPort: AGENT_STATUS_PORT, protocol: 'TCP', name: 'metrics' },
+      { containerPort: HEALTH_PORT, protocol: 'TCP', name: 'status-port' },
+      { containerPort: ENVOY_PROMETHEUS_PORT, protocol: 'TCP', name: ENVOY_PROMETHEUS_PORT_NAME },
+    ],
+    args: [
+      'proxy',
+      'router',
+      '--domain',
+      interp('$(POD_NAMESPACE).svc.', go(values('global.proxy.clusterDomain'))),
+      ...flag('--proxyLogLevel', ANNOTATIONS.logLevel, values('global.proxy.logLevel')),
+      ...flag('--proxyComponentLogLevel', ANNOTATIONS.componentLogLevel, values('global.proxy.componentLogLevel')),
+      ...flag('--log_output_level', ANNOTATIONS.agentLogLevel, values('global.logging.level')),
+      when<Item>(values('global.sts.servicePort'), [interp('--stsPort=', go(values('global.sts.servicePort')))]),
+      when<Item>(values('global.logAsJson'), ['--log_as_json']),
+    ],
+    lifecycle: [when<Entry>(lifecycle, [['lifecycle', new ToYaml(lifecycle)]])],
+    env: proxyEnv(),
+    extra: [
+      IMAGE_PULL_POLICY,
+      when<Entry>(resources, [['resources', new ToYaml(`(omitNil ${resources})`)]]),
+      ['startupProbe', httpProbe(30, 1, 1)],
+      ['readinessProbe', httpProbe(4, 0, 15)],
+    ],
+    securityContext: [
+      ['capabilities', map(['drop', list('ALL')])],
+      ['allowPrivilegeEscalation', false],
+      ['privileged', false],
+      ['readOnlyRootFilesystem', true],
+      ['runAsUser', PROXY_USER],
+      ['runAsGroup', PROXY_GROUP],
+      ['runAsNonRoot', true],
+    ],
+    volumeMounts: proxyMounts({ crl: false, podOptions: false }),
+  };
+}
+
+function deployment(): YMap {
+  const podSecurity = values('gateways.securityContext');
+  const seccomp = values('gateways.seccompProfile');
+  const podAnnotations = `${INFRASTRUCTURE_ANNOTATIONS} (strdict "${ANNOTATIONS.revision}" (.Revision | default "default")) `
+    + `(strdict "prometheus.io/path" "${PROMETHEUS_PATH}" "prometheus.io/port" "${AGENT_STATUS_PORT}" "prometheus.io/scrape" "true")`;
+  const podLabels = '(strdict "sidecar.istio.io/inject" "false" "service.istio.io/canonical-name" .DeploymentName "service.istio.io/canonical-revision" "latest") '
+    + `.InfrastructureLabels ${strdict([...GATEWAY_LABELS, MANAGED])}`;
+  return map(
+    ['apiVersion', 'apps/v1'],
+    ['kind', 'Deployment'],
+    ['metadata', metadata('.DeploymentName', [MANAGED])],
+    ['spec', map(
+      ['selector', map(['matchLabels', map(new MergeYaml('(strdict .GatewayNameLabel .Name)', 'toJsonMap'))])],
+      ['template', map(
+        ['metadata', map(
+          ['annotations', map(new MergeYaml(podAnnotations, 'toJsonMap'))],
+          ['labels', map(new MergeYaml(podLabels, 'toJsonMap'))],
+        )],
+        ['spec', map(
+          ['securityContext', map(when<Entry>(podSecurity, [new MergeYaml(podSecurity)], [
+            ['sysctls', list(map(['name', 'net.ipv4.ip_unprivileged_port_start'], ['value', '0']))],
+            when<Entry>(seccomp, [['seccompProfile', new ToYaml(seccomp)]]),
+          ]))],
+          ['serviceAccountName', go('.ServiceAccount | quote')],
+          ['containers', list(containerItem(proxy()))],
+          ['volumes', list(...proxyVolumes({ crl: false, userVolumes: false, podOptions: false }))],
+          IMAGE_PULL_SECRETS,
+        )],
+      )],
+    )],
+  );
+}
+
+function service(): YMap {
+  return map(
+    ['apiVersion', 'v1'],
+    ['kind', 'Service'],
+    ['metadata', metadata('.DeploymentName')],
+    ['spec', map(
+      ['ipFamilyPolicy', 'PreferDualStack'],
+      ['ports', list(each<Item>('$port := .Ports', [map(
+        ['name', go('$port.Name | quote')],
+        ['port', go('$port.Port')],
+        ['protocol', 'TCP'],
+        ['appProtocol', go('$port.AppProtocol')],
+      )]))],
+      ['selector', map(new MergeYaml('(strdict .GatewayNameLabel .Name)', 'toJsonMap'))],
+      when<Entry>('and .Spec.Addresses (eq .ServiceType "LoadBalancer")', [['loadBalancerIP', go('(index .Spec.Addresses 0).Value | quote')]]),
+      ['type', go('.ServiceType | quote')],
+    )],
+  );
+}
+
+/** Renders the `kube-gateway` template. */
+export function kubeGatewayTemplate(): string {
+  const serviceAccount = map(
+    ['apiVersion', 'v1'],
+    ['kind', 'ServiceAccount'],
+    ['metadata', metadata('.ServiceAccount', [], 'ge .KubeVersion 128')],
+  );
+  const autoscaler = map(
+    ['apiVersion', 'autoscaling/v2'],
+    ['kind', 'HorizontalPodAutoscaler'],
+    ['metadata', metadata('.DeploymentName')],
+    ['spec', map(['scaleTargetRef', map(['apiVersion', 'apps/v1'], ['kind', 'Deployment'], ['name', go('.DeploymentName | quote')])], ['maxReplicas', 1])],
+  );
+  const budget = map(
+    ['apiVersion', 'policy/v1'],
+    ['kind', 'PodDisruptionBudget'],
+    ['metadata', metadata('.DeploymentName')],
+    ['spec', map(['selector', map(['matchLabels', map(['gateway.networking.k8s.io/gateway-name', go('.Name | quote')])])])],
+  );
+  const preamble = `{{- $proxyImage := ${annotationOr(ANNOTATIONS.proxyImage, values('global.proxy.image'))} }}\n`;
+  return preamble + renderDocuments([serviceAccount, deployment(), service(), autoscaler, budget]);
+}

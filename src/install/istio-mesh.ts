@@ -1,0 +1,488 @@
+import { ApiObject } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-27';
+import { Construct } from 'constructs';
+import { ComputeResources, validateComputeResources } from './compute-resources';
+import { CrdSource, IstioCrds } from './crds';
+import { ExtensionProvider } from './extension-provider';
+import {
+  ExternalTrafficPolicy, GatewayInstallation, GatewayInstallationPort, GatewayKind, GatewayScaling, GatewayServiceType,
+} from './gateway-installation';
+import { SidecarInjectorOptions } from './injection/injection-config';
+import { injectorOptions, renderInjectorConfig, renderInjectorValues } from './injector-data';
+import {
+  annotateSyncWave, apiObject, commonLabels, DEFAULT_HUB, InstallContext, ISTIO_VERSION, revisioned, SyncWave,
+} from './install-context';
+import { mergedValues, originalValues } from './install-values';
+import { Istiod, IstiodSettings } from './istiod';
+import { IstiodOptions } from './istiod-options';
+import { READER_SERVICE_ACCOUNT } from './istiod-rbac';
+import { DefaultProvidersOptions, MeshConfig, MeshConfigOptions } from './mesh-config';
+import { createNamespace, injectionLabels, sharedSingleton } from './namespace';
+import { Profile } from './profile';
+import { ProfileSettings, profileSettings } from './profile-settings';
+import { RevisionTag, validateRevision, validateRevisionTag } from './revision';
+import { check, fail, validateDnsLabel, validateInteger, validateLabels, validatePercentage, validateResourceName } from '../core/validation';
+
+/** How an application namespace is labelled for sidecar injection. */
+export interface NamespaceInjectionOptions {
+  /**
+   * Select the control plane through this revision tag (`istio.io/rev=<tag>`) instead of the
+   * mesh's revision. The tag must be added with `addRevisionTag()`.
+   *
+   * @default - the mesh's revision, or `istio-injection=enabled` for the default revision
+   */
+  readonly revisionTag?: string;
+  /** Extra labels of the namespace. @default - none */
+  readonly labels?: Record<string, string>;
+  /** Annotations of the namespace. @default - none */
+  readonly annotations?: Record<string, string>;
+}
+
+/** Settings of a gateway the mesh installs. */
+export interface MeshGatewayOptions {
+  /** How the gateway Service is exposed. @default - LoadBalancer for ingress, ClusterIP for egress */
+  readonly serviceType?: GatewayServiceType;
+  /** Service ports. @default - the profile's ports (ingress: status-port, http2, https; demo adds tcp and tls) */
+  readonly ports?: GatewayInstallationPort[];
+  /** Fixed replicas or an autoscaler. @default - the profile's: autoscale 1–5 at 80% CPU (demo: 1 fixed replica) */
+  readonly scaling?: GatewayScaling;
+  /** Keep one pod available during disruptions when two or more run. @default true */
+  readonly podDisruptionBudget?: boolean;
+  /** CPU and memory of the proxy. @default - the profile's (100m/128Mi requested, 2000m/1024Mi limit; demo requests 10m/40Mi) */
+  readonly resources?: ComputeResources;
+  /** Nodes the gateway may run on. @default - any node */
+  readonly nodeSelector?: Record<string, string>;
+  /** Taints the gateway tolerates. @default - none */
+  readonly tolerations?: kplus.NodeTaintQuery[];
+  /** Annotations of the Service (cloud load-balancer settings). @default - none */
+  readonly serviceAnnotations?: Record<string, string>;
+  /** Extra labels of the gateway's objects and pods. @default - none */
+  readonly labels?: Record<string, string>;
+  /** Labels that select the gateway pods. @default - `{ app: <name>, istio: <name without "istio-"> }` */
+  readonly selectorLabels?: Record<string, string>;
+  /** Whether external traffic goes only to node-local pods. @default - Kubernetes default (Cluster) */
+  readonly externalTrafficPolicy?: ExternalTrafficPolicy;
+  /** Client CIDR blocks a load balancer accepts. @default - any client */
+  readonly loadBalancerSourceRanges?: string[];
+  /** Extra environment variables of the proxy. @default - none */
+  readonly env?: Record<string, string>;
+}
+
+/** Settings of a gateway the profile installs (`istio-ingressgateway`, `istio-egressgateway`). */
+export interface ProfileGatewayOptions extends MeshGatewayOptions {
+  /** Install this gateway. @default - as the profile says (ingress: default and demo; egress: demo) */
+  readonly enabled?: boolean;
+}
+
+/** Properties of an `IstioMesh`. */
+export interface IstioMeshProps {
+  /** The installation profile to start from. @default Profile.DEFAULT */
+  readonly profile?: Profile;
+  /** Registry of the Istio images. @default "docker.io/istio" */
+  readonly hub?: string;
+  /** Tag of the Istio images. @default "1.30.3" */
+  readonly tag?: string;
+  /**
+   * Revision of this control plane, for running two side by side (canary upgrades): object
+   * names get the suffix `-<revision>` and namespaces select it with `istio.io/rev=<revision>`.
+   *
+   * @default - the default revision
+   */
+  readonly revision?: string;
+  /** Revision tags pointing at this revision (see `addRevisionTag()`). @default - none */
+  readonly revisionTags?: string[];
+  /** Namespace of the control plane. @default "istio-system" */
+  readonly namespace?: string;
+  /**
+   * Create the control-plane Namespace object. Only the first mesh of an app creates it;
+   * others with the same namespace reuse it.
+   *
+   * @default true
+   */
+  readonly createNamespace?: boolean;
+  /** Mesh-wide configuration. @default - the profile's */
+  readonly meshConfig?: MeshConfigOptions;
+  /** Settings of istiod. @default - the profile's */
+  readonly istiod?: IstiodOptions;
+  /**
+   * Sidecar injection: policy, selectors, templates and proxy settings (ConfigMap
+   * `istio-sidecar-injector`). Images, revision and namespace come from the mesh.
+   *
+   * @default - inject the `sidecar` template with the profile's proxy resources
+   */
+  readonly sidecarInjector?: SidecarInjectorOptions;
+  /** Settings of the profile's ingress gateway `istio-ingressgateway`. @default - the profile's */
+  readonly ingressGateway?: ProfileGatewayOptions;
+  /** Settings of the profile's egress gateway `istio-egressgateway`. @default - the profile's */
+  readonly egressGateway?: ProfileGatewayOptions;
+  /**
+   * The Istio CRDs. Only the first mesh of an app emits them.
+   *
+   * @default CrdSource.builtIn()
+   */
+  readonly crds?: CrdSource;
+  /**
+   * Add Argo CD `argocd.argoproj.io/sync-wave` annotations: CRDs -3, namespaces -2,
+   * identities and configuration -1, control plane 0, webhooks 1, gateways 2, injected namespaces 3.
+   *
+   * @default false
+   */
+  readonly syncWaves?: boolean;
+}
+
+const HUB = /^[a-z0-9]([a-z0-9.-]*[a-z0-9])?(:[0-9]{1,5})?(\/[a-z0-9]+([._-][a-z0-9]+)*)*$/;
+const IMAGE_TAG = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
+const ENV_NAME = /^[-._a-zA-Z][-._a-zA-Z0-9]*$/;
+
+/**
+ * An Istio service mesh installation: what `istioctl install --set profile=<profile>` applies.
+ *
+ * It emits, in apply order: the Istio CRDs, the `istio-system` namespace, istiod's
+ * ServiceAccount, RBAC and ConfigMaps (`istio`, `istio-sidecar-injector`, `values`), its
+ * Service, Deployment, autoscaler and disruption budget, the injection and validation
+ * webhooks, and the profile's gateways. Two meshes with different `revision`s run side by
+ * side for canary upgrades.
+ *
+ * @example
+ * const mesh = new IstioMesh(chart, 'Istio', { profile: Profile.DEMO });
+ * mesh.injectNamespace('bookinfo');
+ */
+export class IstioMesh extends Construct {
+  /** Namespace of the control plane. */
+  public readonly namespace: string;
+  /** Revision of this control plane; undefined for the default revision. */
+  public readonly revision?: string;
+  /** The profile this installation started from. */
+  public readonly profile: Profile;
+  /** Registry of the Istio images. */
+  public readonly hub: string;
+  /** Tag of the Istio images. */
+  public readonly tag: string;
+  /** The mesh-wide configuration (ConfigMap `istio`); mutable until synthesis. */
+  public readonly meshConfig: MeshConfig;
+  /** Name of the istiod Service (`istiod` or `istiod-<revision>`). */
+  public readonly istiodServiceName: string;
+  /** The istiod Deployment, for JSON patches; undefined in the empty profile. */
+  public readonly istiodDeployment?: ApiObject;
+  /** The CRDs this mesh emits; undefined when another mesh of the app emits them or `CrdSource.none()`. */
+  public readonly crds?: IstioCrds;
+  /** The profile's ingress gateway, when installed. */
+  public readonly ingressGateway?: GatewayInstallation;
+  /** The profile's egress gateway, when installed. */
+  public readonly egressGateway?: GatewayInstallation;
+
+  private readonly ctx: InstallContext;
+  private readonly istiodSettings: IstiodSettings;
+  private readonly trustDomain?: string;
+  private readonly settings: ProfileSettings;
+  private readonly gateways = new Map<string, GatewayInstallation>();
+  private readonly tags: RevisionTag[] = [];
+
+  public constructor(scope: Construct, id: string, props: IstioMeshProps = {}) {
+    super(scope, id);
+    this.profile = props.profile ?? Profile.DEFAULT;
+    this.settings = profileSettings(this, this.profile);
+    this.hub = props.hub ?? DEFAULT_HUB;
+    this.tag = props.tag ?? ISTIO_VERSION;
+    this.namespace = props.namespace ?? 'istio-system';
+    this.revision = props.revision;
+    check(typeof this.hub === 'string' && HUB.test(this.hub), this, 'hub', this.hub,
+      'must be an image registry and path such as "docker.io/istio" or "registry.example.com:5000/istio"');
+    check(typeof this.tag === 'string' && IMAGE_TAG.test(this.tag), this, 'tag', this.tag,
+      'must be an image tag: up to 128 letters, digits, "_", "." and "-", not starting with "." or "-", e.g. "1.30.3" or "1.30.3-distroless"');
+    validateDnsLabel(this, 'namespace', this.namespace);
+    validateRevision(this, 'revision', this.revision);
+    this.ctx = { namespace: this.namespace, revision: this.revision, hub: this.hub, tag: this.tag, syncWaves: props.syncWaves ?? false };
+    this.istiodServiceName = revisioned(this.ctx, 'istiod');
+    const istiod = this.resolveIstiod(props.istiod ?? {});
+    this.istiodSettings = istiod;
+    this.trustDomain = props.meshConfig?.trustDomain;
+
+    // cluster singletons, emitted once per app and namespace
+    const crdSource = props.crds ?? CrdSource.builtIn();
+    if (crdSource._kind !== 'none') {
+      const crds = sharedSingleton(this, 'crds', () => new IstioCrds(this, 'Crds', { source: crdSource, syncWave: this.ctx.syncWaves }));
+      if (crds.created) this.crds = crds.value;
+    }
+    if (props.createNamespace ?? true) {
+      sharedSingleton(this, `namespace:${this.namespace}`, () =>
+        createNamespace(this, 'Namespace', this.namespace, { syncWave: this.ctx.syncWaves ? SyncWave.NAMESPACES : undefined }));
+    }
+    if (this.settings.istiod) {
+      sharedSingleton(this, `reader:${this.namespace}`, () => apiObject(this, 'ReaderServiceAccount', this.ctx, SyncWave.IDENTITY, {
+        apiVersion: 'v1',
+        kind: 'ServiceAccount',
+        name: READER_SERVICE_ACCOUNT,
+        namespaced: true,
+        labels: { app: 'istio-reader', ...commonLabels('istio-reader') },
+      }));
+    }
+
+    const meshOptions = props.meshConfig ?? {};
+    this.meshConfig = new MeshConfig(this, 'MeshConfig', {
+      ...meshOptions,
+      accessLogFile: meshOptions.accessLogFile ?? this.settings.accessLogFile,
+      extensionProviders: [...this.profileProviders(), ...(meshOptions.extensionProviders ?? [])],
+      namespace: this.namespace,
+      istiodAddress: `${this.istiodServiceName}.${this.namespace}.svc:15012`,
+    });
+
+    if (this.settings.istiod) {
+      const valuesInput = () => ({
+        ctx: this.ctx,
+        profile: this.settings,
+        istiod,
+        revisionTags: this.tags.map(t => t.tag),
+        meshConfig: this.meshConfig._toJson(),
+        gateways: [...this.gateways.keys()].sort(),
+      });
+      const injector = () => injectorOptions(this, props.sidecarInjector ?? {}, {
+        hub: this.hub,
+        tag: this.tag,
+        revision: this.revision,
+        namespace: this.namespace,
+        clusterDomain: istiod.clusterDomain,
+        clusterId: istiod.clusterId,
+        proxyResources: this.settings.proxyResources,
+        trustDomain: meshOptions.trustDomain,
+        holdApplicationUntilProxyStarts: meshOptions.defaultConfig?.holdApplicationUntilProxyStarts,
+      });
+      // validate the injector options now, so mistakes fail at construction
+      renderInjectorValues(this, injector());
+      const cp = new Istiod(this, 'Istiod', this.ctx, istiod, {
+        mesh: () => this.meshConfig._toYaml(),
+        meshNetworks: () => 'networks: {}',
+        injectorConfig: () => renderInjectorConfig(this, injector()),
+        injectorValues: () => renderInjectorValues(this, injector()),
+        originalValues: () => originalValues(valuesInput()),
+        mergedValues: () => mergedValues(valuesInput()),
+      });
+      this.istiodDeployment = cp.deployment;
+    }
+
+    const ingress = props.ingressGateway ?? {};
+    if (ingress.enabled ?? this.settings.ingressGateway) {
+      this.ingressGateway = this.addGateway(GatewayKind.INGRESS, 'istio-ingressgateway', ingress, true);
+    }
+    const egress = props.egressGateway ?? {};
+    if (egress.enabled ?? this.settings.egressGateway) {
+      this.egressGateway = this.addGateway(GatewayKind.EGRESS, 'istio-egressgateway', egress, true);
+    }
+
+    for (const tag of props.revisionTags ?? []) this.addRevisionTag(tag);
+    this.node.addValidation({ validate: () => this.validateTags() });
+  }
+
+  /** Adds a backend for telemetry or CUSTOM authorization to the mesh config. */
+  public addExtensionProvider(provider: ExtensionProvider): ExtensionProvider {
+    return this.meshConfig.addExtensionProvider(provider);
+  }
+
+  /** Sets the providers Telemetry resources use when they name none (each kind once). */
+  public useDefaultProviders(options: DefaultProvidersOptions): void {
+    this.meshConfig.useDefaultProviders(options);
+  }
+
+  /**
+   * Adds an ingress gateway connected to this control plane, e.g. an internal one next to
+   * `istio-ingressgateway`. Names must be unique in the namespace.
+   */
+  public addIngressGateway(name: string, options: MeshGatewayOptions = {}): GatewayInstallation {
+    return this.addGateway(GatewayKind.INGRESS, name, options, false);
+  }
+
+  /** Adds an egress gateway connected to this control plane. Names must be unique in the namespace. */
+  public addEgressGateway(name: string, options: MeshGatewayOptions = {}): GatewayInstallation {
+    return this.addGateway(GatewayKind.EGRESS, name, options, false);
+  }
+
+  /**
+   * Creates an application namespace whose pods get sidecars from this control plane:
+   * labelled `istio-injection=enabled` for the default revision, `istio.io/rev=<revision>`
+   * for a revision, or `istio.io/rev=<tag>` with `revisionTag`.
+   */
+  public injectNamespace(name: string, options: NamespaceInjectionOptions = {}): ApiObject {
+    validateDnsLabel(this, 'injectNamespace(name)', name);
+    if (options.revisionTag !== undefined) {
+      validateRevisionTag(this, 'injectNamespace.revisionTag', options.revisionTag);
+      const tag = options.revisionTag;
+      this.node.addValidation({
+        validate: () => this.allTags().some(t => t.tag === tag) ? [] : [
+          `${this.node.path}: injectNamespace(${JSON.stringify(name)}).revisionTag ${JSON.stringify(tag)} is invalid: `
+          + 'no revision tag with this name exists; add it with addRevisionTag()',
+        ],
+      });
+    }
+    const labels = { ...options.labels, ...injectionLabels(options.revisionTag ?? this.revision) };
+    validateLabels(this, `injectNamespace(${JSON.stringify(name)}).labels`, options.labels);
+    const { created, value } = sharedSingleton(this, `namespace:${name}`, () =>
+      createNamespace(this, `Namespace-${name}`, name, {
+        labels,
+        annotations: options.annotations,
+        syncWave: this.ctx.syncWaves ? SyncWave.APPLICATION : undefined,
+      }));
+    if (!created) {
+      fail(this, 'injectNamespace(name)', name, 'a Namespace with this name is already defined in this app');
+    }
+    return value as ApiObject;
+  }
+
+  /**
+   * Adds a revision tag: namespaces labelled `istio.io/rev=<tag>` get sidecars from
+   * `revision`. During a canary upgrade, move `prod-stable` from the old revision to the new
+   * one and restart the workloads. The revision must be one of the app's meshes.
+   *
+   * @param tag the tag name, e.g. `prod-stable`, or `default` to make a revision the default
+   * @param revision the revision the tag points at; @default - this mesh's revision
+   */
+  public addRevisionTag(tag: string, revision?: string): void {
+    validateRevisionTag(this, 'revisionTags[]', tag);
+    if (revision !== undefined) validateRevision(this, `revisionTags[${tag}].revision`, revision);
+    const target = revision ?? this.revision;
+    if (this.allTags().some(t => t.tag === tag)) {
+      fail(this, 'revisionTags[]', tag, 'must be unique in the app; this tag already points at a revision');
+    }
+    if (target === undefined && tag === 'default') {
+      fail(this, 'revisionTags[]', tag, 'the default revision already serves "default"; point the tag at a named revision');
+    }
+    this.tags.push(new RevisionTag(this, `RevisionTag-${tag}`, { ...this.ctx, revision: target }, tag));
+  }
+
+  private addGateway(kind: GatewayKind, name: string, options: MeshGatewayOptions, fromProfile: boolean): GatewayInstallation {
+    const key = `gateway:${this.namespace}/${name}`;
+    const field = kind === GatewayKind.INGRESS ? 'ingressGateways' : 'egressGateways';
+    const { created } = sharedSingleton(this, key, () => this);
+    if (!created || this.gateways.has(name)) {
+      fail(this, `${field}[].name`, name, `must be unique in namespace "${this.namespace}"; a gateway with this name already exists`);
+    }
+    const profileDemo = this.profile === Profile.DEMO && fromProfile;
+    const gateway = new GatewayInstallation(this, name, {
+      kind,
+      name,
+      namespace: this.namespace,
+      istioNamespace: this.namespace,
+      revision: this.revision,
+      hub: this.hub,
+      tag: this.tag,
+      ports: options.ports ?? (profileDemo && kind === GatewayKind.INGRESS ? DEMO_INGRESS_PORTS : undefined),
+      serviceType: options.serviceType,
+      scaling: options.scaling ?? (this.settings.gatewayAutoscale ? GatewayScaling.autoscale() : GatewayScaling.fixed()),
+      podDisruptionBudget: options.podDisruptionBudget,
+      resources: options.resources ?? this.settings.gatewayResources,
+      nodeSelector: options.nodeSelector,
+      tolerations: options.tolerations,
+      serviceAnnotations: options.serviceAnnotations,
+      labels: options.labels,
+      selectorLabels: options.selectorLabels,
+      externalTrafficPolicy: options.externalTrafficPolicy,
+      loadBalancerSourceRanges: options.loadBalancerSourceRanges,
+      env: options.env,
+      trustDomain: this.trustDomain,
+      clusterId: this.istiodSettings.clusterId,
+      clusterDomain: this.istiodSettings.clusterDomain,
+    });
+    this.gateways.set(name, gateway);
+    annotateSyncWave(this.ctx, gateway, SyncWave.GATEWAYS);
+    return gateway;
+  }
+
+  private profileProviders(): ExtensionProvider[] {
+    return this.settings.extensionProviders.map(p => {
+      switch (p.kind) {
+        case 'envoyOtelAls': return ExtensionProvider.envoyOtelAls(p.name, { service: p.service, port: p.port });
+        case 'skywalking': return ExtensionProvider.skyWalking(p.name, { service: p.service, port: p.port });
+        default: return ExtensionProvider.openTelemetry(p.name, { service: p.service, port: p.port });
+      }
+    });
+  }
+
+  private resolveIstiod(o: IstiodOptions): IstiodSettings {
+    const field = (f: string) => `istiod.${f}`;
+    const autoscale = o.autoscalingEnabled ?? this.settings.autoscale;
+    const a = o.autoscaling ?? {};
+    const minReplicas = a.minReplicas ?? 1;
+    const maxReplicas = a.maxReplicas ?? 5;
+    validateInteger(this, field('autoscaling.minReplicas'), minReplicas, 1);
+    validateInteger(this, field('autoscaling.maxReplicas'), maxReplicas, 1);
+    check(maxReplicas >= minReplicas, this, field('autoscaling.maxReplicas'), maxReplicas, `must be at least minReplicas (${minReplicas})`);
+    const targetCpu = a.targetCpuUtilization ?? 80;
+    validateInteger(this, field('autoscaling.targetCpuUtilization'), targetCpu, 1, 100);
+    if (o.autoscaling !== undefined && !autoscale) {
+      fail(this, field('autoscaling'), o.autoscaling, 'autoscalingEnabled is false; remove autoscaling or enable it');
+    }
+    if (o.replicas !== undefined && autoscale) {
+      fail(this, field('replicas'), o.replicas, 'istiod autoscales; set autoscalingEnabled: false for a fixed replica count');
+    }
+    const replicas = o.replicas ?? 1;
+    validateInteger(this, field('replicas'), replicas, 1);
+    validateComputeResources(this, field('resources'), o.resources);
+    validateLabels(this, field('nodeSelector'), o.nodeSelector);
+    validateLabels(this, field('podLabels'), o.podLabels);
+    for (const name of Object.keys(o.env ?? {})) {
+      check(ENV_NAME.test(name), this, field('env'), name, 'an environment variable name is letters, digits, "_", "-" and ".", not starting with a digit');
+    }
+    validatePercentage(this, field('traceSampling'), o.traceSampling);
+    validateResourceName(this, field('priorityClassName'), o.priorityClassName);
+    if (o.clusterDomain !== undefined) {
+      check(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/.test(o.clusterDomain), this, field('clusterDomain'),
+        o.clusterDomain, 'must be a DNS domain such as "cluster.local"');
+    }
+    if (o.logLevel !== undefined) {
+      check(/^[a-z-]+:(debug|info|warn|error|none)(,[a-z-]+:(debug|info|warn|error|none))*$/.test(o.logLevel), this, field('logLevel'),
+        o.logLevel, 'must be comma-separated scope:level pairs, e.g. "default:info,ads:debug"');
+    }
+    return {
+      autoscale,
+      minReplicas,
+      maxReplicas,
+      targetCpu,
+      replicas,
+      resources: o.resources ?? this.settings.istiodResources,
+      pdb: o.podDisruptionBudget ?? true,
+      nodeSelector: o.nodeSelector,
+      tolerations: o.tolerations ?? [],
+      env: { ...o.env },
+      traceSampling: o.traceSampling ?? this.settings.traceSampling,
+      logLevel: o.logLevel ?? 'default:info',
+      clusterDomain: o.clusterDomain ?? 'cluster.local',
+      clusterId: o.clusterId ?? 'Kubernetes',
+      priorityClassName: o.priorityClassName,
+      podAnnotations: { ...o.podAnnotations },
+      podLabels: { ...o.podLabels },
+      prometheusMerge: true,
+    };
+  }
+
+  private allMeshes(): IstioMesh[] {
+    return this.node.root.node.findAll().filter((c): c is IstioMesh => c instanceof IstioMesh);
+  }
+
+  private allTags(): RevisionTag[] {
+    return this.allMeshes().flatMap(m => m.tags);
+  }
+
+  private validateTags(): string[] {
+    const meshes = this.allMeshes().filter(m => m.namespace === this.namespace && m.settings.istiod);
+    const revisions = new Set(meshes.map(m => m.revision ?? 'default'));
+    const errors: string[] = [];
+    for (const t of this.tags) {
+      const target = t.revision ?? 'default';
+      if (!revisions.has(target)) {
+        errors.push(`revisionTags[${JSON.stringify(t.tag)}].revision ${JSON.stringify(target)} is invalid: no control plane of this app `
+          + `in namespace "${this.namespace}" has this revision; known revisions: ${[...revisions].map(r => JSON.stringify(r)).join(', ') || 'none'}`);
+      }
+      if (revisions.has(t.tag)) {
+        errors.push(`revisionTags[] ${JSON.stringify(t.tag)} is invalid: a revision has the same name; a tag must differ from every revision`);
+      }
+    }
+    return errors;
+  }
+}
+
+const DEMO_INGRESS_PORTS: GatewayInstallationPort[] = [
+  { name: 'status-port', port: 15021, targetPort: 15021 },
+  { name: 'http2', port: 80, targetPort: 8080 },
+  { name: 'https', port: 443, targetPort: 8443 },
+  { name: 'tcp', port: 31400, targetPort: 31400 },
+  { name: 'tls', port: 15443, targetPort: 15443 },
+];

@@ -1,0 +1,378 @@
+import { ApiObject, Lazy } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-27';
+import { Construct } from 'constructs';
+import { ISubset } from './destination';
+import { qualifyHost } from './host';
+import { registerSubsetSource } from './subset-registry';
+import { PortTrafficPolicyOptions, TrafficPolicyOptions } from './traffic-policy';
+import { renderTrafficPolicy, tlsModesOf } from './traffic-policy-render';
+import * as k from '../../imports/networking.istio.io';
+import { IstioResource, IstioResourceProps } from '../core/istio-resource';
+import {
+  fail, nonEmpty, quote, validateDnsLabel, validateExportTo, validateHost, validateLabelKey, validateLabels,
+} from '../core/validation';
+import { WorkloadSelector } from '../core/workload-selector';
+
+/**
+ * Options of a subset.
+ */
+export interface SubsetOptions {
+  /**
+   * The pod labels that select the subset's endpoints among the host's endpoints, e.g.
+   * `{ version: 'v1' }`.
+   *
+   * @default - all endpoints of the host
+   */
+  readonly labels?: Record<string, string>;
+
+  /**
+   * Traffic policies for this subset; they replace the rule's policies for the subset.
+   *
+   * @default - the rule's traffic policy
+   */
+  readonly trafficPolicy?: TrafficPolicyOptions;
+}
+
+/**
+ * A subset given to the DestinationRule constructor.
+ */
+export interface SubsetProps extends SubsetOptions {
+  /** The subset name: a DNS label such as `v1`. */
+  readonly name: string;
+}
+
+/**
+ * Options of a subset derived from a cdk8s-plus workload.
+ */
+export interface WorkloadSubsetOptions {
+  /**
+   * The pod-template labels of the workload that select the subset. Their values are read
+   * from the workload when the chart is synthesized.
+   *
+   * @default ['version']
+   */
+  readonly labelKeys?: string[];
+
+  /**
+   * The subset name.
+   *
+   * @default - the value of the workload's first label in `labelKeys` (e.g. `v1`)
+   */
+  readonly name?: string;
+
+  /**
+   * Traffic policies for this subset.
+   *
+   * @default - the rule's traffic policy
+   */
+  readonly trafficPolicy?: TrafficPolicyOptions;
+}
+
+/**
+ * Options of a DestinationRule, except its host.
+ */
+export interface DestinationRuleOptions extends IstioResourceProps {
+  /**
+   * Namespaces the rule applies to callers in: `.` (this namespace), `*` (all) or names.
+   *
+   * @default - all namespaces (mesh default)
+   */
+  readonly exportTo?: string[];
+
+  /**
+   * Apply the rule only to these calling workloads (in the rule's namespace). The rule can
+   * then only be exported to its own namespace.
+   *
+   * @default - every workload the rule is exported to
+   */
+  readonly workloadSelector?: WorkloadSelector;
+
+  /**
+   * Traffic policies for the whole host.
+   *
+   * @default - Istio's defaults
+   */
+  readonly trafficPolicy?: TrafficPolicyOptions;
+
+  /**
+   * Named subsets; same as calling `addSubset()` for each.
+   *
+   * @default - no subsets
+   */
+  readonly subsets?: SubsetProps[];
+
+  /**
+   * Workloads to derive subsets from by their `version` pod label; same as calling
+   * `addSubsetFromWorkload()` for each.
+   *
+   * @default - none
+   */
+  readonly workloadSubsets?: kplus.Workload[];
+}
+
+/**
+ * Properties of a DestinationRule.
+ */
+export interface DestinationRuleProps extends DestinationRuleOptions {
+  /**
+   * The service the rule applies to: a Kubernetes service name (`reviews`), an FQDN
+   * (`reviews.bookinfo.svc.cluster.local`), a ServiceEntry host, or a wildcard (`*.local`).
+   * Use `DestinationRule.forService()` for a cdk8s-plus Service.
+   */
+  readonly host: string;
+}
+
+/**
+ * A named subset of a host defined by a DestinationRule; a route can target it with
+ * `Destination.fromSubset(subset)`.
+ */
+export class Subset implements ISubset {
+  /** @internal */
+  public static _create(
+    rule: DestinationRule, name: string, labels: () => Record<string, string> | undefined, trafficPolicy?: TrafficPolicyOptions,
+  ): Subset {
+    return new Subset(rule, name, labels, trafficPolicy);
+  }
+
+  /** The DestinationRule that defines the subset. */
+  public readonly destinationRule: DestinationRule;
+  /** The subset name. */
+  public readonly subsetName: string;
+  /** @internal */
+  public readonly _trafficPolicy?: TrafficPolicyOptions;
+  private readonly labels: () => Record<string, string> | undefined;
+
+  private constructor(rule: DestinationRule, name: string, labels: () => Record<string, string> | undefined, trafficPolicy?: TrafficPolicyOptions) {
+    this.destinationRule = rule;
+    this.subsetName = name;
+    this.labels = labels;
+    this._trafficPolicy = trafficPolicy;
+  }
+
+  /** The host of the DestinationRule. */
+  public get host(): string {
+    return this.destinationRule.host;
+  }
+
+  /** The namespace of the DestinationRule. */
+  public get namespace(): string | undefined {
+    return this.destinationRule.namespace;
+  }
+
+  /** @internal */
+  public _render(field: string): k.DestinationRuleSpecSubsets {
+    const rule = this.destinationRule;
+    const labels = this.labels();
+    validateLabels(rule, `${field}.labels`, labels);
+    return {
+      name: this.subsetName,
+      ...(labels && Object.keys(labels).length > 0 ? { labels: { ...labels } } : {}),
+      ...(this._trafficPolicy
+        ? { trafficPolicy: renderTrafficPolicy(rule, `${field}.trafficPolicy`, this._trafficPolicy, rule.namespace) as k.DestinationRuleSpecSubsetsTrafficPolicy }
+        : {}),
+    };
+  }
+}
+
+/**
+ * An Istio DestinationRule: the policies applied to traffic for a service after routing
+ * (load balancing, connection pool, outlier detection, TLS) and its named subsets.
+ *
+ * @example
+ * const reviews = new DestinationRule(chart, 'reviews', {
+ *   host: 'reviews',
+ *   trafficPolicy: { loadBalancer: LoadBalancer.simple(SimpleLoadBalancer.RANDOM) },
+ * });
+ * const v2 = reviews.addSubset('v2', { labels: { version: 'v2' } });
+ */
+export class DestinationRule extends IstioResource {
+  /**
+   * A DestinationRule for a cdk8s-plus Service: the host is the service's name, qualified
+   * as `name.namespace.svc.cluster.local` when the service is in another namespace.
+   */
+  public static forService(scope: Construct, id: string, service: kplus.Service, options: DestinationRuleOptions = {}): DestinationRule {
+    const serviceNamespace = service.metadata.namespace;
+    const host = serviceNamespace !== undefined && serviceNamespace !== options.metadata?.namespace
+      ? qualifyHost(service.name, serviceNamespace)
+      : service.name;
+    return new DestinationRule(scope, id, { ...options, host });
+  }
+
+  /** The underlying `networking.istio.io/v1` DestinationRule object. */
+  protected readonly apiObject: ApiObject;
+
+  /** The Kubernetes resource type, for RBAC rules. */
+  public readonly resourceType = 'destinationrules';
+
+  /** The host the rule applies to, as written in the rule. */
+  public readonly host: string;
+
+  private readonly exportTo?: string[];
+  private readonly workloadSelector?: WorkloadSelector;
+  private readonly trafficPolicy?: TrafficPolicyOptions;
+  private readonly portPolicies: Array<PortTrafficPolicyOptions & { port: number }> = [];
+  private readonly subsets: Subset[] = [];
+
+  public constructor(scope: Construct, id: string, props: DestinationRuleProps) {
+    super(scope, id, props);
+    this.apiObject = new k.DestinationRule(this, 'Resource', {
+      metadata: props.metadata,
+      spec: Lazy.any({ produce: () => this._toKube() }),
+    });
+    validateHost(this, 'host', props.host);
+    validateExportTo(this, 'exportTo', props.exportTo);
+    this.host = props.host;
+    this.exportTo = props.exportTo ? [...props.exportTo] : undefined;
+    this.workloadSelector = props.workloadSelector;
+    this.trafficPolicy = props.trafficPolicy;
+    this.checkExportTo();
+    this.renderTrafficPolicy();
+
+    registerSubsetSource(this, {
+      host: this.host,
+      namespace: this.namespace,
+      subsetNames: () => this.subsets.map(s => s.subsetName),
+    });
+
+    for (const subset of props.subsets ?? []) {
+      this.addSubset(subset.name, subset);
+    }
+    for (const workload of props.workloadSubsets ?? []) {
+      this.addSubsetFromWorkload(workload);
+    }
+  }
+
+  /**
+   * Adds a named subset, selected by pod labels, and returns it for use in routes.
+   */
+  public addSubset(name: string, options: SubsetOptions = {}): Subset {
+    const field = `subsets[${this.subsets.length}]`;
+    this.checkSubsetName(`${field}.name`, name);
+    validateLabels(this, `${field}.labels`, options.labels);
+    const labels = options.labels ? { ...options.labels } : undefined;
+    return this.pushSubset(field, Subset._create(this, name, () => labels, options.trafficPolicy));
+  }
+
+  /**
+   * Adds a subset for the pods of a cdk8s-plus workload (e.g. a Deployment of `reviews-v2`),
+   * selected by its pod-template labels (`version` unless `labelKeys` says otherwise). The
+   * label values are read when the chart is synthesized.
+   */
+  public addSubsetFromWorkload(workload: kplus.Workload, options: WorkloadSubsetOptions = {}): Subset {
+    const field = `subsets[${this.subsets.length}]`;
+    const keys = options.labelKeys ?? ['version'];
+    if (keys.length === 0) fail(this, `${field}.labels`, keys, 'labelKeys must name at least one pod label');
+    keys.forEach(key => validateLabelKey(this, `${field}.labels key`, key));
+    const missing = keys.filter(key => workload.podMetadata.getLabel(key) === undefined);
+    if (missing.length > 0) {
+      fail(this, `${field}.labels`, missing,
+        `${workload.node.path} has no pod label ${missing.map(m => quote(m)).join(', ')}; add it with podMetadata.addLabel() or choose labelKeys`);
+    }
+    const name = options.name ?? workload.podMetadata.getLabel(keys[0])!;
+    this.checkSubsetName(`${field}.name`, name);
+    const read = () => {
+      const labels: Record<string, string> = {};
+      for (const key of keys) {
+        const value = workload.podMetadata.getLabel(key);
+        if (value !== undefined) labels[key] = value;
+      }
+      return labels;
+    };
+    validateLabels(this, `${field}.labels`, read());
+    this.node.addValidation({
+      validate: () => {
+        const gone = keys.filter(key => workload.podMetadata.getLabel(key) === undefined);
+        return gone.length > 0
+          ? [`${this.node.path}: ${field}.labels of subset "${name}" is invalid: ${workload.node.path} no longer has pod label ${gone.map(g => quote(g)).join(', ')}`]
+          : [];
+      },
+    });
+    return this.pushSubset(field, Subset._create(this, name, read, options.trafficPolicy));
+  }
+
+  /**
+   * The subset with this name; throws if the rule does not define it.
+   */
+  public subset(name: string): Subset {
+    const found = this.subsets.find(s => s.subsetName === name);
+    if (!found) {
+      const known = this.subsets.map(s => quote(s.subsetName)).join(', ');
+      fail(this, 'subsets', name, known ? `this rule defines ${known}` : 'this rule defines no subsets; add one with addSubset()');
+    }
+    return found;
+  }
+
+  /**
+   * Sets the policies for one port of the host (`trafficPolicy.portLevelSettings`).
+   */
+  public addPortTrafficPolicy(port: number, policy: PortTrafficPolicyOptions): void {
+    this.portPolicies.push({ ...policy, port });
+    try {
+      this.renderTrafficPolicy();
+    } catch (e) {
+      this.portPolicies.pop();
+      throw e;
+    }
+  }
+
+  /**
+   * Every TLS mode the rule sets: top level, per port, per subset and per subset port.
+   * Used by the PeerAuthentication mTLS conflict check.
+   * @internal
+   */
+  public _tlsModes(): Array<{ port?: number; subset?: string; mode: string }> {
+    return [
+      ...tlsModesOf(this.effectiveTrafficPolicy()),
+      ...this.subsets.flatMap(s => tlsModesOf(s._trafficPolicy, s.subsetName)),
+    ];
+  }
+
+  /** @internal */
+  public _toKube(): k.DestinationRuleSpec {
+    const trafficPolicy = this.renderTrafficPolicy();
+    const spec: k.DestinationRuleSpec = {
+      host: this.host,
+      ...(this.exportTo && this.exportTo.length > 0 ? { exportTo: [...this.exportTo] } : {}),
+      ...(this.workloadSelector ? { workloadSelector: { matchLabels: this.workloadSelector._labels(this, 'workloadSelector.matchLabels') } } : {}),
+      ...(trafficPolicy ? { trafficPolicy } : {}),
+    };
+    const subsets = nonEmpty(this.subsets.map((s, i) => s._render(`subsets[${i}]`)));
+    return subsets ? { ...spec, subsets } : spec;
+  }
+
+  private effectiveTrafficPolicy(): TrafficPolicyOptions | undefined {
+    if (this.portPolicies.length === 0) return this.trafficPolicy;
+    return { ...this.trafficPolicy, portLevelSettings: [...this.trafficPolicy?.portLevelSettings ?? [], ...this.portPolicies] };
+  }
+
+  private renderTrafficPolicy(): k.DestinationRuleSpecTrafficPolicy | undefined {
+    const policy = this.effectiveTrafficPolicy();
+    return policy ? renderTrafficPolicy(this, 'trafficPolicy', policy, this.namespace) : undefined;
+  }
+
+  private checkSubsetName(field: string, name: string): void {
+    validateDnsLabel(this, field, name);
+    if (this.subsets.some(s => s.subsetName === name)) {
+      fail(this, field, name, 'is already defined by this rule; subset names must be unique');
+    }
+  }
+
+  private pushSubset(field: string, subset: Subset): Subset {
+    subset._render(field); // validates the subset's traffic policy now, with the construct path
+    this.subsets.push(subset);
+    return subset;
+  }
+
+  /** Istio: a rule with a workload selector can only be exported to its own namespace. */
+  private checkExportTo(): void {
+    const exportTo = this.exportTo;
+    if (!exportTo) return;
+    const ns = this.namespace;
+    if (ns !== undefined && exportTo.includes('.') && exportTo.includes(ns)) {
+      fail(this, 'exportTo', exportTo, `"." and ${quote(ns)} both mean this namespace; keep one`);
+    }
+    if (this.workloadSelector && (exportTo.length !== 1 || (exportTo[0] !== '.' && exportTo[0] !== ns))) {
+      fail(this, 'exportTo', exportTo, 'a DestinationRule with a workloadSelector can only be exported to its own namespace ("."); remove exportTo or set it to ["."]');
+    }
+  }
+}

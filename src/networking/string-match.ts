@@ -1,0 +1,80 @@
+import { IConstruct } from 'constructs';
+import { StringMatchRules } from './route-context';
+import { fail, validateRegex } from '../core/validation';
+
+/** How a `StringMatch` compares. Internal. */
+type MatchKind = 'exact' | 'prefix' | 'regex' | 'present';
+
+/**
+ * Matches a string (a URI, a header value, a query parameter, an origin) exactly, by prefix,
+ * or by an RE2 regular expression.
+ *
+ * @example
+ * StringMatch.exact('/productpage');
+ * StringMatch.prefix('/static');
+ * StringMatch.regex('^/api/v[0-9]+/products$');
+ */
+export class StringMatch {
+  /**
+   * The string must equal `value` (case-sensitive).
+   */
+  public static exact(value: string): StringMatch {
+    return new StringMatch('exact', value);
+  }
+
+  /**
+   * The string must start with `value` (case-sensitive).
+   */
+  public static prefix(value: string): StringMatch {
+    return new StringMatch('prefix', value);
+  }
+
+  /**
+   * The whole string must match this RE2 regular expression
+   * (https://github.com/google/re2/wiki/Syntax): no look-around, no back-references.
+   */
+  public static regex(pattern: string): StringMatch {
+    return new StringMatch('regex', pattern);
+  }
+
+  /**
+   * Only checks that the header is present, whatever its value (rendered as `{}`).
+   * Valid in `headers` and `withoutHeaders` only.
+   */
+  public static present(): StringMatch {
+    return new StringMatch('present', undefined);
+  }
+
+  private constructor(private readonly kind: MatchKind, private readonly value: string | undefined) {}
+
+  /**
+   * Validates the match for `field` of `scope` and renders the Istio `StringMatch`.
+   * @internal
+   */
+  public _render(scope: IConstruct, field: string, rules: StringMatchRules = {}): { exact?: string; prefix?: string; regex?: string } {
+    const value = this.value as string;
+    switch (this.kind) {
+      case 'exact':
+        return { exact: value };
+      case 'prefix':
+        if (rules.noPrefix) {
+          fail(scope, `${field}.prefix`, value, 'prefix matching is not supported here; use exact() or regex()');
+        }
+        if (value === '' && !rules.allowEmptyPrefix) {
+          fail(scope, `${field}.prefix`, value, 'must not be empty; use present() to match any value');
+        }
+        return { prefix: value };
+      case 'regex':
+        if (value === '') {
+          fail(scope, `${field}.regex`, value, 'must not be empty');
+        }
+        validateRegex(scope, `${field}.regex`, value);
+        return { regex: value };
+      default:
+        if (!rules.allowPresent) {
+          fail(scope, field, 'present()', 'a presence match is only valid for headers and withoutHeaders');
+        }
+        return {};
+    }
+  }
+}

@@ -1,0 +1,169 @@
+import { Testing } from 'cdk8s';
+import { parse } from 'yaml';
+import { configFile, find, kinds } from './addons-helpers';
+import { expectValidIstio } from './support/istio-validate';
+import { KialiAuth } from '../src/addons/kiali';
+import { ObservabilityAddons } from '../src/addons/observability';
+import { ExtensionProvider } from '../src/install/extension-provider';
+import { IstioMesh } from '../src/install/istio-mesh';
+import { Profile } from '../src/install/profile';
+
+function meshConfig(manifests: any[]): any {
+  return parse(find(manifests, 'ConfigMap', 'istio').data.mesh);
+}
+
+describe('ObservabilityAddons', () => {
+  test('installs the chosen addons and wires tracing into the mesh', () => {
+    // GIVEN
+    const chart = Testing.chart();
+    const mesh = new IstioMesh(chart, 'Istio');
+
+    // WHEN
+    const addons = new ObservabilityAddons(chart, 'Addons', {
+      mesh,
+      prometheus: {},
+      grafana: {},
+      jaeger: { samplingPercentage: 10 },
+      kiali: { auth: KialiAuth.anonymous() },
+      accessLogs: true,
+    });
+    const manifests = Testing.synth(chart);
+
+    // THEN: the mesh config has the Jaeger provider and uses it by default
+    const mesh_ = meshConfig(manifests);
+    expect(mesh_.extensionProviders).toEqual([
+      { name: 'jaeger', opentelemetry: { service: 'jaeger-collector.istio-system.svc.cluster.local', port: 4317 } },
+    ]);
+    expect(mesh_.defaultProviders).toEqual({ metrics: ['prometheus'], tracing: ['jaeger'] });
+
+    // THEN: a mesh-wide Telemetry in the root namespace samples 10% and turns access logs on
+    const telemetry = find(manifests, 'Telemetry', 'mesh-default');
+    expect(telemetry).toEqual({
+      apiVersion: 'telemetry.istio.io/v1',
+      kind: 'Telemetry',
+      metadata: { name: 'mesh-default', namespace: 'istio-system' },
+      spec: {
+        tracing: [{ providers: [{ name: 'jaeger' }], randomSamplingPercentage: 10 }],
+        accessLogging: [{ providers: [{ name: 'envoy' }] }],
+      },
+    });
+    expectValidIstio([telemetry]);
+
+    // THEN: the addons find each other
+    expect(configFile(manifests, 'kiali', 'config.yaml').external_services).toMatchObject({
+      prometheus: { url: 'http://prometheus.istio-system:9090' },
+      grafana: { enabled: true, internal_url: 'http://grafana.istio-system:3000' },
+      tracing: { enabled: true, internal_url: 'http://tracing.istio-system:16685/jaeger' },
+    });
+    expect(configFile(manifests, 'grafana', 'datasources.yaml').datasources.map((d: any) => d.url))
+      .toEqual(['http://prometheus.istio-system:9090', 'http://tracing.istio-system/jaeger']);
+    expect(addons.tracingProviderName).toEqual('jaeger');
+    expect([addons.prometheus?.url, addons.grafana?.url, addons.jaeger?.url, addons.kiali?.url]).toEqual([
+      'http://prometheus.istio-system:9090',
+      'http://grafana.istio-system:3000',
+      'http://tracing.istio-system/jaeger',
+      'http://kiali.istio-system:20001/kiali',
+    ]);
+    expect(addons.loki).toBeUndefined();
+  });
+
+  test('the demo addons: Prometheus, Grafana, Jaeger tracing everything, Kiali, access logs', () => {
+    const chart = Testing.chart();
+    const mesh = new IstioMesh(chart, 'Istio', { profile: Profile.DEMO });
+
+    const addons = ObservabilityAddons.demo(chart, 'Addons', mesh);
+    const manifests = Testing.synth(chart);
+
+    expect([addons.prometheus, addons.grafana, addons.jaeger, addons.kiali].every(a => a !== undefined)).toBe(true);
+    expect(kinds(manifests)).toEqual(expect.arrayContaining([
+      'Service/prometheus', 'Service/grafana', 'Service/tracing', 'Service/zipkin', 'Service/jaeger-collector', 'Service/kiali',
+    ]));
+    // the demo profile already defines the `jaeger` provider for this collector: reused, not duplicated
+    const mesh_ = meshConfig(manifests);
+    expect(mesh_.extensionProviders.filter((p: any) => p.name === 'jaeger')).toEqual([
+      { name: 'jaeger', opentelemetry: { port: 4317, service: 'jaeger-collector.istio-system.svc.cluster.local' } },
+    ]);
+    expect(mesh_.defaultProviders.tracing).toEqual(['jaeger']);
+    expect(find(manifests, 'Telemetry', 'mesh-default').spec.tracing[0].randomSamplingPercentage).toEqual(100);
+    expect(configFile(manifests, 'kiali', 'config.yaml').auth).toEqual({ strategy: 'anonymous' });
+  });
+
+  test('Loki becomes a Grafana data source', () => {
+    const chart = Testing.chart();
+    new ObservabilityAddons(chart, 'Addons', { prometheus: {}, grafana: {}, loki: {} });
+    const manifests = Testing.synth(chart);
+
+    expect(configFile(manifests, 'grafana', 'datasources.yaml').datasources.map((d: any) => [d.name, d.url])).toEqual([
+      ['Prometheus', 'http://prometheus.istio-system:9090'],
+      ['Loki', 'http://loki.istio-system:3100'],
+    ]);
+    expect(manifests.filter(m => m.kind === 'Telemetry')).toEqual([]);
+  });
+
+  test('without a mesh, only the Telemetry names the provider; addons go to the namespace given', () => {
+    const chart = Testing.chart();
+    new ObservabilityAddons(chart, 'Addons', { namespace: 'observability', jaeger: {}, telemetryName: 'tracing' });
+    const manifests = Testing.synth(chart);
+
+    expect(manifests.filter(m => m.kind === 'ConfigMap' && m.metadata.name === 'istio')).toEqual([]);
+    expect(find(manifests, 'Service', 'jaeger-collector').metadata.namespace).toEqual('observability');
+    expect(find(manifests, 'Telemetry', 'tracing')).toMatchObject({
+      metadata: { namespace: 'observability' },
+      spec: { tracing: [{ providers: [{ name: 'jaeger' }], randomSamplingPercentage: 1 }] },
+    });
+  });
+
+  test('a custom provider name and a mesh in another namespace', () => {
+    const chart = Testing.chart();
+    const mesh = new IstioMesh(chart, 'Istio', { namespace: 'istio-cp' });
+    new ObservabilityAddons(chart, 'Addons', { mesh, prometheus: {}, jaeger: { providerName: 'traces' } });
+    const manifests = Testing.synth(chart);
+
+    expect(meshConfig(manifests).extensionProviders).toEqual([
+      { name: 'traces', opentelemetry: { service: 'jaeger-collector.istio-cp.svc.cluster.local', port: 4317 } },
+    ]);
+    expect(find(manifests, 'Telemetry', 'mesh-default').metadata.namespace).toEqual('istio-cp');
+    expect(configFile(manifests, 'prometheus', 'prometheus.yml').scrape_configs[1].kubernetes_sd_configs[0].namespaces.names).toEqual(['istio-cp']);
+  });
+
+  test('fails with Kiali but no Prometheus', () => {
+    const chart = Testing.chart();
+    expect(() => new ObservabilityAddons(chart, 'Addons', { kiali: {} }))
+      .toThrow(/test\/Addons: kiali \{\} is invalid: Kiali reads the mesh metrics from Prometheus; add prometheus: \{\}/);
+  });
+
+  test('fails with Grafana but no Prometheus', () => {
+    const chart = Testing.chart();
+    expect(() => new ObservabilityAddons(chart, 'Addons', { grafana: {}, loki: {} }))
+      .toThrow(/test\/Addons: grafana \{\} is invalid: Grafana's dashboards read from Prometheus/);
+  });
+
+  test('fails on a sampling percentage above 100 or below 0', () => {
+    const chart = Testing.chart();
+    expect(() => new ObservabilityAddons(chart, 'A', { jaeger: { samplingPercentage: 150 } }))
+      .toThrow(/test\/A: jaeger.samplingPercentage 150 is invalid: must be a percentage from 0 to 100/);
+    expect(() => new ObservabilityAddons(chart, 'B', { jaeger: { samplingPercentage: -1 } }))
+      .toThrow(/test\/B: jaeger.samplingPercentage -1 is invalid: must be a percentage from 0 to 100/);
+  });
+
+  test('fails when the mesh already has a different provider with that name', () => {
+    const chart = Testing.chart();
+    const mesh = new IstioMesh(chart, 'Istio');
+    mesh.addExtensionProvider(ExtensionProvider.zipkin('jaeger', { service: 'zipkin.tracing.svc.cluster.local', port: 9411 }));
+    expect(() => new ObservabilityAddons(chart, 'Addons', { mesh, jaeger: {} }))
+      .toThrow(/test\/Addons: jaeger.providerName "jaeger" is invalid: the mesh test\/Istio already has an extension provider with this name/);
+  });
+
+  test('fails when the mesh already has a default tracing provider', () => {
+    const chart = Testing.chart();
+    const mesh = new IstioMesh(chart, 'Istio', { meshConfig: { defaultProviders: { tracing: ['zipkin'] } } });
+    expect(() => new ObservabilityAddons(chart, 'Addons', { mesh, jaeger: {} }))
+      .toThrow(/defaultProviders.tracing is already set to \["zipkin"\]/);
+  });
+
+  test('fails when the mesh belongs to another app', () => {
+    const mesh = new IstioMesh(Testing.chart(), 'Istio');
+    expect(() => new ObservabilityAddons(Testing.chart(), 'Addons', { mesh, prometheus: {} }))
+      .toThrow(/test\/Addons: mesh "test\/Istio" is invalid: the mesh is not part of this app/);
+  });
+});

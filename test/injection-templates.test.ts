@@ -1,0 +1,542 @@
+import { Duration } from 'cdk8s';
+import { parse, parseAllDocuments } from 'yaml';
+import {
+  InjectionImagePullPolicy, InjectionPolicy, InjectionSelectorOperator, SidecarInjectorTemplates,
+} from '../src/install/injection/injection-config';
+import { balancedActions, renderInjectionConfig, renderInjectionValues } from '../src/install/injection/render';
+
+// Expectations below are facts read from the injector ConfigMap `istioctl manifest generate`
+// renders for Istio 1.30.3 (container names, args, env names, ports, probes, volumes).
+
+// ---------------------------------------------------------------------------------------------
+// A small evaluator for the Go template subset the templates use: it checks that every
+// if/with/range has its end, and renders one branch per condition (chosen by a scenario) with
+// placeholder values, so the result can be parsed as YAML and inspected.
+// ---------------------------------------------------------------------------------------------
+
+type Token = { kind: 'text'; text: string } | { kind: 'action'; body: string };
+type Node = string | { kind: 'value'; body: string } | { kind: 'block'; keyword: string; cond: string; then: Node[]; otherwise: Node[] };
+
+function tokenize(template: string): Token[] {
+  const tokens: Token[] = [];
+  const re = /\{\{(-\s)?([\s\S]*?)(\s-)?\}\}/g;
+  let last = 0;
+  let trimNext = false;
+  for (let m = re.exec(template); m; m = re.exec(template)) {
+    let text = template.slice(last, m.index);
+    if (trimNext) text = text.replace(/^\s+/, '');
+    if (m[1]) text = text.replace(/\s+$/, '');
+    tokens.push({ kind: 'text', text });
+    tokens.push({ kind: 'action', body: m[2].trim() });
+    trimNext = Boolean(m[3]);
+    last = re.lastIndex;
+  }
+  let rest = template.slice(last);
+  if (trimNext) rest = rest.replace(/^\s+/, '');
+  tokens.push({ kind: 'text', text: rest });
+  return tokens;
+}
+
+function parseTemplate(template: string): Node[] {
+  const root: Node[] = [];
+  const stack: Array<{ node: Extract<Node, { kind: 'block' }>; inElse: boolean; implicitEnds: number }> = [];
+  const target = () => {
+    const top = stack[stack.length - 1];
+    return top ? (top.inElse ? top.node.otherwise : top.node.then) : root;
+  };
+  for (const token of tokenize(template)) {
+    if (token.kind === 'text') {
+      if (token.text) target().push(token.text);
+      continue;
+    }
+    const [keyword] = token.body.split(/\s+/);
+    if (keyword === 'if' || keyword === 'with' || keyword === 'range') {
+      const node = { kind: 'block' as const, keyword, cond: token.body.slice(keyword.length).trim(), then: [], otherwise: [] };
+      target().push(node);
+      stack.push({ node, inElse: false, implicitEnds: 0 });
+    } else if (keyword === 'else') {
+      const top = stack[stack.length - 1];
+      if (!top || top.inElse) throw new Error(`unexpected {{ ${token.body} }}`);
+      top.inElse = true;
+      const elseIf = token.body.match(/^else if (.*)$/s);
+      if (elseIf) {
+        const node = { kind: 'block' as const, keyword: 'if', cond: elseIf[1].trim(), then: [], otherwise: [] };
+        top.node.otherwise.push(node);
+        stack.push({ node, inElse: false, implicitEnds: top.implicitEnds + 1 });
+        top.implicitEnds = 0;
+      }
+    } else if (keyword === 'end') {
+      const top = stack.pop();
+      if (!top) throw new Error('{{ end }} without a block');
+      for (let i = 0; i < top.implicitEnds; i++) stack.pop();
+    } else if (/^(define|template|block)$/.test(keyword)) {
+      throw new Error(`unsupported action ${token.body}`);
+    } else {
+      target().push({ kind: 'value', body: token.body });
+    }
+  }
+  if (stack.length > 0) throw new Error(`${stack.length} block(s) without {{ end }}: ${stack.map(s => s.node.cond).join('; ')}`);
+  return root;
+}
+
+/** A scenario: which conditions hold. `not X` is the negation of X; unknown conditions are false. */
+function render(template: string, truths: string[]): string {
+  const holds = (cond: string): boolean => {
+    const c = cond.replace(/^\((.*)\)$/s, '$1');
+    if (c.startsWith('not ')) return !holds(c.slice(4));
+    return truths.some(t => c === t || c.startsWith(t + ' ') || c.includes(t));
+  };
+  const walk = (nodes: Node[]): string => nodes.map(node => {
+    if (typeof node === 'string') return node;
+    if (node.kind === 'value') {
+      if (/:?=/.test(node.body) && node.body.startsWith('$')) return '';
+      const nindent = node.body.match(/nindent (\d+)$/);
+      if (nindent) return `\n${' '.repeat(Number(nindent[1]))}fromValues: v`;
+      return node.body === '.ProxyImage' ? 'proxy-image' : 'v';
+    }
+    return holds(node.cond) ? walk(node.then) : walk(node.otherwise);
+  }).join('');
+  return walk(parseTemplate(template));
+}
+
+const config = parse(SidecarInjectorTemplates.renderConfig());
+const sidecar: string = config.templates.sidecar;
+const gateway: string = config.templates.gateway;
+const kubeGateway: string = config.templates['kube-gateway'];
+
+const DEFAULT = [
+  '.Values.global.proxy.startupProbe.enabled', 'ne (printf "%v" $mode) "NONE"', 'eq .Values.global.pilotCertProvider "istiod"',
+  'ne (printf "%v" $statusPort) "0"', 'ge (len $appContainers) 1', 'and .TypeMeta.APIVersion .DeploymentMeta.Name',
+  '.Values.global.proxy.resources', '(index .ObjectMeta.Labels `service.istio.io/workload-name`)', 'valueOrDefault .MeshConfig.TrustDomain',
+  '.DeploymentMeta.Name',
+];
+const CNI = [...DEFAULT, '.Values.pilot.cni.enabled'];
+const NATIVE = [...DEFAULT, '$nativeSidecar'];
+
+const names = (items: Array<{ name: string }>) => items.map(i => i.name);
+
+describe('injector config', () => {
+  test('holds the policy, selectors and the library\'s templates', () => {
+    expect(config.policy).toEqual('enabled');
+    expect(config.defaultTemplates).toEqual(['sidecar']);
+    expect(config.alwaysInjectSelector).toEqual([]);
+    expect(config.neverInjectSelector).toEqual([]);
+    expect(config.injectedAnnotations).toEqual({});
+    expect(Object.keys(config.templates)).toEqual(['sidecar', 'gateway', 'kube-gateway']);
+  });
+
+  test('renders the options', () => {
+    const custom = parse(renderInjectionConfig({
+      policy: InjectionPolicy.DISABLED,
+      defaultTemplates: ['sidecar', 'spire'],
+      neverInjectSelector: [{ matchExpressions: [{ key: 'openshift.io/build.name', operator: InjectionSelectorOperator.EXISTS }] }],
+      alwaysInjectSelector: [{ matchLabels: { inject: 'always' } }],
+      injectedAnnotations: { 'example.com/injected': 'yes' },
+      aliases: { mesh: ['sidecar', 'spire'] },
+      customTemplates: { spire: 'spec:\n  volumes:\n  - name: spire\n    emptyDir: {}\n' },
+    }));
+    expect(custom.policy).toEqual('disabled');
+    expect(custom.defaultTemplates).toEqual(['sidecar', 'spire']);
+    expect(custom.neverInjectSelector).toEqual([{ matchExpressions: [{ key: 'openshift.io/build.name', operator: 'Exists' }] }]);
+    expect(custom.alwaysInjectSelector).toEqual([{ matchLabels: { inject: 'always' } }]);
+    expect(custom.injectedAnnotations).toEqual({ 'example.com/injected': 'yes' });
+    expect(custom.aliases).toEqual({ mesh: ['sidecar', 'spire'] });
+    expect(custom.templates.spire).toEqual('spec:\n  volumes:\n  - name: spire\n    emptyDir: {}\n');
+    const indented = parse(renderInjectionConfig({ customTemplates: { a: '  {{- $x := 1 }}\nspec: {}', b: 'x: 1\n\n\ny: 2\n' } }));
+    expect(indented.templates.a).toEqual('  {{- $x := 1 }}\nspec: {}');
+    expect(indented.templates.b).toEqual('x: 1\n\n\ny: 2\n');
+  });
+
+  test('is deterministic', () => {
+    expect(SidecarInjectorTemplates.renderConfig()).toEqual(SidecarInjectorTemplates.renderConfig());
+  });
+
+  test.each([['sidecar', sidecar], ['gateway', gateway], ['kube-gateway', kubeGateway]])('the %s template has balanced delimiters and blocks', (_name, template) => {
+    expect(balancedActions(template)).toBe(true);
+    expect(() => parseTemplate(template)).not.toThrow();
+  });
+
+  test('the checker notices unbalanced templates', () => {
+    expect(() => parseTemplate('{{- if .A }}\nx: 1\n')).toThrow(/without \{\{ end \}\}/);
+    expect(() => parseTemplate('x: 1\n{{- end }}')).toThrow(/without a block/);
+    expect(balancedActions('{{ .A }')).toBe(false);
+  });
+
+  test('every value the templates read exists in the rendered values, or is an optional key', () => {
+    const values = JSON.parse(SidecarInjectorTemplates.renderValues());
+    const optional = new Set([
+      'global.proxy.capNetBindService', 'global.proxy.holdApplicationUntilProxyStarts', 'global.proxy.lifecycle',
+      'global.trustDomain', 'global.trustBundleName', 'pilot.crlConfigMapName',
+    ]);
+    const referenced = new Set([...(sidecar + gateway + kubeGateway).matchAll(/\.Values\.([A-Za-z_.]+[A-Za-z_])/g)].map(m => m[1]));
+    const missing = [...referenced].filter(path => !optional.has(path)
+      && path.split('.').reduce<any>((node, key) => (node === undefined ? undefined : node[key]), values) === undefined);
+    expect(missing).toEqual([]);
+    expect(referenced.size).toBeGreaterThan(30);
+  });
+});
+
+describe('sidecar template', () => {
+  test('reads the annotations that control injection', () => {
+    for (const annotation of [
+      'sidecar.istio.io/interceptionMode', 'sidecar.istio.io/proxyImage', 'sidecar.istio.io/proxyCPU', 'sidecar.istio.io/proxyMemory',
+      'sidecar.istio.io/proxyCPULimit', 'sidecar.istio.io/proxyMemoryLimit', 'sidecar.istio.io/nativeSidecar', 'sidecar.istio.io/logLevel',
+      'sidecar.istio.io/componentLogLevel', 'sidecar.istio.io/agentLogLevel', 'sidecar.istio.io/bootstrapOverride',
+      'sidecar.istio.io/userVolume', 'sidecar.istio.io/userVolumeMount', 'status.sidecar.istio.io/port',
+      'readiness.status.sidecar.istio.io/initialDelaySeconds', 'readiness.status.sidecar.istio.io/periodSeconds',
+      'readiness.status.sidecar.istio.io/failureThreshold', 'traffic.sidecar.istio.io/includeOutboundIPRanges',
+      'traffic.sidecar.istio.io/excludeOutboundIPRanges', 'traffic.sidecar.istio.io/includeInboundPorts',
+      'traffic.sidecar.istio.io/excludeInboundPorts', 'traffic.sidecar.istio.io/includeOutboundPorts',
+      'traffic.sidecar.istio.io/excludeOutboundPorts', 'traffic.sidecar.istio.io/excludeInterfaces',
+      'traffic.sidecar.istio.io/kubevirtInterfaces', 'istio.io/reroute-virtual-interfaces',
+    ]) {
+      expect(sidecar).toContain(`\`${annotation}\``);
+    }
+    expect(sidecar).toContain('.ProxyConfig.ProxyMetadata');
+    expect(sidecar).toContain('.ProxyImage');
+  });
+
+  describe('default scenario (iptables init container, regular sidecar)', () => {
+    const pod = parse(render(sidecar, DEFAULT));
+
+    test('labels and annotates the pod', () => {
+      expect(Object.keys(pod.metadata.labels)).toEqual([
+        'security.istio.io/tlsMode', 'service.istio.io/canonical-name', 'service.istio.io/canonical-revision',
+      ]);
+      expect(Object.keys(pod.metadata.annotations)).toEqual([
+        'istio.io/rev', 'kubectl.kubernetes.io/default-logs-container', 'kubectl.kubernetes.io/default-container',
+      ]);
+    });
+
+    test('adds istio-init, which programs iptables as root', () => {
+      expect(names(pod.spec.initContainers)).toEqual(['istio-init']);
+      const init = pod.spec.initContainers[0];
+      expect(init.image).toEqual('proxy-image');
+      expect(init.args.filter((a: string) => a.startsWith('-') || a === 'istio-iptables')).toEqual([
+        'istio-iptables', '-p', '-z', '-u', '-m', '-i', '-x', '-b', '-d', '--log_output_level=v',
+      ]);
+      expect(init.args[init.args.indexOf('-d') + 1]).toEqual('15090,15021');
+      expect(init.securityContext).toEqual({
+        allowPrivilegeEscalation: 'v',
+        privileged: 'v',
+        capabilities: { add: ['NET_ADMIN', 'NET_RAW'], drop: ['ALL'] },
+        readOnlyRootFilesystem: false,
+        runAsGroup: 0,
+        runAsNonRoot: false,
+        runAsUser: 0,
+      });
+      expect(init.resources).toEqual({ fromValues: 'v' });
+    });
+
+    test('adds the istio-proxy container with its port, args and probes', () => {
+      expect(names(pod.spec.containers)).toEqual(['istio-proxy']);
+      const proxy = pod.spec.containers[0];
+      expect(proxy.image).toEqual('proxy-image');
+      expect(proxy.restartPolicy).toBeUndefined();
+      expect(proxy.ports).toEqual([{ containerPort: 15090, protocol: 'TCP', name: 'http-envoy-prom' }]);
+      expect(proxy.args.slice(0, 4)).toEqual(['proxy', 'sidecar', '--domain', '$(POD_NAMESPACE).svc.v']);
+      expect(proxy.args.slice(4).map((a: string) => a.split('=')[0])).toEqual(['--proxyLogLevel', '--proxyComponentLogLevel', '--log_output_level']);
+      expect(proxy.startupProbe).toEqual({
+        httpGet: { path: '/healthz/ready', port: 15021 }, initialDelaySeconds: 0, periodSeconds: 1, timeoutSeconds: 3, failureThreshold: 'v',
+      });
+      expect(proxy.readinessProbe).toEqual({
+        httpGet: { path: '/healthz/ready', port: 15021 }, initialDelaySeconds: 'v', periodSeconds: 'v', timeoutSeconds: 3, failureThreshold: 'v',
+      });
+      expect(proxy.securityContext).toEqual({
+        allowPrivilegeEscalation: 'v',
+        capabilities: { drop: ['ALL'] },
+        privileged: 'v',
+        readOnlyRootFilesystem: true,
+        runAsNonRoot: true,
+        runAsUser: 'v',
+        runAsGroup: 'v',
+      });
+      expect(proxy.lifecycle).toBeUndefined();
+    });
+
+    test('sets the environment pilot-agent reads', () => {
+      const env = pod.spec.containers[0].env;
+      expect(names(env)).toEqual([
+        'PILOT_CERT_PROVIDER', 'CA_ADDR', 'POD_NAME', 'POD_NAMESPACE', 'INSTANCE_IP', 'SERVICE_ACCOUNT', 'HOST_IP', 'ISTIO_CPU_LIMIT',
+        'PROXY_CONFIG', 'ISTIO_META_POD_PORTS', 'ISTIO_META_APP_CONTAINERS', 'GOMEMLIMIT', 'GOMAXPROCS', 'ISTIO_META_CLUSTER_ID',
+        'ISTIO_META_NODE_NAME', 'ISTIO_META_INTERCEPTION_MODE', 'ISTIO_META_WORKLOAD_NAME', 'ISTIO_META_OWNER', 'ISTIO_META_MESH_ID',
+        'TRUST_DOMAIN',
+      ]);
+      const byName = Object.fromEntries(env.map((e: any) => [e.name, e]));
+      expect(byName.CA_ADDR.value).toEqual('istiod.v.svc:15012');
+      const revisioned = parse(render(sidecar, [...DEFAULT, 'ne .Values.revision ""']));
+      expect(revisioned.spec.containers[0].env.find((e: any) => e.name === 'CA_ADDR').value).toEqual('istiod-v.v.svc:15012');
+      expect(byName.POD_NAMESPACE.valueFrom).toEqual({ fieldRef: { fieldPath: 'metadata.namespace' } });
+      expect(byName.GOMEMLIMIT.valueFrom).toEqual({ resourceFieldRef: { resource: 'limits.memory', divisor: '1' } });
+      expect(byName.ISTIO_META_OWNER.value).toEqual('kubernetes://apis/v/namespaces/v/vs/v');
+    });
+
+    test('mounts the proxy volumes', () => {
+      const proxy = pod.spec.containers[0];
+      expect(proxy.volumeMounts).toEqual([
+        { name: 'workload-socket', mountPath: '/var/run/secrets/workload-spiffe-uds' },
+        { name: 'credential-socket', mountPath: '/var/run/secrets/credential-uds' },
+        { name: 'workload-certs', mountPath: '/var/run/secrets/workload-spiffe-credentials' },
+        { name: 'istiod-ca-cert', mountPath: '/var/run/secrets/istio' },
+        { name: 'istio-ca-crl', mountPath: '/var/run/secrets/istio/crl' },
+        { name: 'istio-data', mountPath: '/var/lib/istio/data' },
+        { name: 'istio-envoy', mountPath: '/etc/istio/proxy' },
+        { name: 'istio-token', mountPath: '/var/run/secrets/tokens' },
+        { name: 'istio-podinfo', mountPath: '/etc/istio/pod' },
+      ]);
+      expect(names(pod.spec.volumes)).toEqual([
+        'workload-socket', 'credential-socket', 'workload-certs', 'istio-envoy', 'istio-data', 'istio-podinfo', 'istio-token',
+        'istiod-ca-cert', 'istio-ca-crl',
+      ]);
+      const byName = Object.fromEntries(pod.spec.volumes.map((v: any) => [v.name, v]));
+      expect(byName['istio-envoy']).toEqual({ name: 'istio-envoy', emptyDir: { medium: 'Memory' } });
+      expect(byName['istio-token'].projected.sources[0].serviceAccountToken).toEqual({ path: 'istio-token', expirationSeconds: 43200, audience: 'v' });
+      expect(byName['istio-podinfo'].downwardAPI.items.map((i: any) => i.fieldRef.fieldPath)).toEqual(['metadata.labels', 'metadata.annotations']);
+      expect(byName['istiod-ca-cert'].configMap).toEqual({ name: 'v' });
+      expect(byName['istio-ca-crl'].configMap).toEqual({ name: 'v', optional: true });
+    });
+  });
+
+  test('with the CNI plugin, the init container only validates and the pod records the redirection', () => {
+    const pod = parse(render(sidecar, CNI));
+    const init = pod.spec.initContainers[0];
+    expect(init.name).toEqual('istio-validation');
+    expect(init.args).toContain('--run-validation');
+    expect(init.args).toContain('--skip-rule-apply');
+    expect(init.securityContext).toMatchObject({ capabilities: { drop: ['ALL'] }, readOnlyRootFilesystem: true, runAsNonRoot: true });
+    expect(pod.metadata.annotations).toMatchObject({
+      'sidecar.istio.io/interceptionMode': 'v',
+      'traffic.sidecar.istio.io/includeInboundPorts': 'v',
+      'traffic.sidecar.istio.io/excludeInboundPorts': 'v',
+    });
+  });
+
+  test('a native sidecar is an init container that drains on shutdown', () => {
+    const pod = parse(render(sidecar, NATIVE));
+    expect(pod.spec.containers).toBeUndefined();
+    expect(names(pod.spec.initContainers)).toEqual(['istio-init', 'istio-proxy']);
+    const proxy = pod.spec.initContainers[1];
+    expect(proxy.restartPolicy).toEqual('Always');
+    expect(proxy.lifecycle).toEqual({ preStop: { exec: { command: ['pilot-agent', 'request', '--debug-port=v', 'POST', 'drain'] } } });
+  });
+
+  test('holding the application until the proxy starts adds a postStart hook', () => {
+    const pod = parse(render(sidecar, [...DEFAULT, '$holdProxy']));
+    expect(pod.spec.containers[0].lifecycle).toEqual({ postStart: { exec: { command: ['pilot-agent', 'wait'] } } });
+  });
+
+  test('interception mode NONE leaves no init container', () => {
+    const pod = parse(render(sidecar, [...DEFAULT.filter(c => !c.includes('NONE')), '$noInitContainer']));
+    expect(pod.spec.initContainers).toEqual([]);
+    expect(names(pod.spec.containers)).toEqual(['istio-proxy']);
+  });
+
+  test('TPROXY runs the proxy as root with NET_ADMIN', () => {
+    const pod = parse(render(sidecar, [...DEFAULT, '$tproxy']));
+    expect(pod.spec.containers[0].securityContext).toMatchObject({
+      capabilities: { add: ['NET_ADMIN'], drop: ['ALL'] }, runAsNonRoot: false, runAsUser: 0, runAsGroup: 1337,
+    });
+  });
+
+  test('per-pod resource annotations replace the installation\'s proxy resources', () => {
+    const pod = parse(render(sidecar, [...DEFAULT, 'isset .ObjectMeta.Annotations `sidecar.istio.io/proxy']));
+    expect(pod.spec.containers[0].resources).toEqual({ requests: { cpu: 'v', memory: 'v' }, limits: { cpu: 'v', memory: 'v' } });
+  });
+});
+
+describe('gateway template', () => {
+  const pod = parse(render(gateway, DEFAULT));
+
+  test('runs the proxy as a router that may bind low ports', () => {
+    expect(pod.spec.securityContext).toEqual({ sysctls: [{ name: 'net.ipv4.ip_unprivileged_port_start', value: '0' }] });
+    expect(pod.spec.initContainers).toBeUndefined();
+    expect(names(pod.spec.containers)).toEqual(['istio-proxy']);
+    const proxy = pod.spec.containers[0];
+    expect(proxy.args.slice(0, 3)).toEqual(['proxy', 'router', '--domain']);
+    expect(proxy.ports).toEqual([{ containerPort: 15090, protocol: 'TCP', name: 'http-envoy-prom' }]);
+    expect(proxy.readinessProbe).toEqual({
+      httpGet: { path: '/healthz/ready', port: 15021 }, initialDelaySeconds: 'v', periodSeconds: 'v', timeoutSeconds: 3, failureThreshold: 'v',
+    });
+    expect(proxy.startupProbe).toBeUndefined();
+    expect(proxy.securityContext).toEqual({ runAsUser: 'v', runAsGroup: 'v' });
+    expect(proxy.resources).toBeUndefined();
+    expect(names(proxy.env)).toEqual([
+      'PILOT_CERT_PROVIDER', 'CA_ADDR', 'POD_NAME', 'POD_NAMESPACE', 'INSTANCE_IP', 'SERVICE_ACCOUNT', 'HOST_IP', 'ISTIO_CPU_LIMIT',
+      'PROXY_CONFIG', 'ISTIO_META_POD_PORTS', 'GOMEMLIMIT', 'GOMAXPROCS', 'ISTIO_META_APP_CONTAINERS', 'ISTIO_META_CLUSTER_ID',
+      'ISTIO_META_NODE_NAME', 'ISTIO_META_INTERCEPTION_MODE', 'ISTIO_META_WORKLOAD_NAME', 'ISTIO_META_OWNER', 'ISTIO_META_MESH_ID',
+      'TRUST_DOMAIN',
+    ]);
+    expect(names(proxy.volumeMounts)).toEqual([
+      'workload-socket', 'credential-socket', 'workload-certs', 'istiod-ca-cert', 'istio-data', 'istio-envoy', 'istio-token', 'istio-podinfo',
+    ]);
+    expect(names(pod.spec.volumes)).toEqual([
+      'workload-socket', 'credential-socket', 'workload-certs', 'istio-envoy', 'istio-data', 'istio-podinfo', 'istio-token', 'istiod-ca-cert',
+    ]);
+  });
+
+  test('an installation pod security context replaces the sysctl', () => {
+    const custom = parse(render(gateway, [...DEFAULT, '.Values.gateways.securityContext']));
+    expect(custom.spec.securityContext).toEqual({ fromValues: 'v' });
+  });
+});
+
+describe('kube-gateway template', () => {
+  const documents = parseAllDocuments(render(kubeGateway, [...DEFAULT, 'ge .KubeVersion 128', '$port := .Ports'])).map(d => d.toJS());
+  const byKind = Object.fromEntries(documents.map(d => [d.kind, d]));
+
+  test('creates the objects of a Gateway API gateway, owned by the Gateway', () => {
+    expect(documents.map(d => `${d.apiVersion}/${d.kind}`)).toEqual([
+      'v1/ServiceAccount', 'apps/v1/Deployment', 'v1/Service', 'autoscaling/v2/HorizontalPodAutoscaler', 'policy/v1/PodDisruptionBudget',
+    ]);
+    for (const d of documents) {
+      expect(d.metadata.ownerReferences).toEqual([{ apiVersion: 'gateway.networking.k8s.io/v1', kind: 'Gateway', name: 'v', uid: 'v' }]);
+    }
+    const withoutOwner = parseAllDocuments(render(kubeGateway, DEFAULT)).map(d => d.toJS());
+    expect(withoutOwner[0].metadata.ownerReferences).toBeUndefined();
+  });
+
+  test('runs an unprivileged router with metrics, status and Envoy ports', () => {
+    const pod = byKind.Deployment.spec.template.spec;
+    expect(pod.securityContext).toEqual({ sysctls: [{ name: 'net.ipv4.ip_unprivileged_port_start', value: '0' }] });
+    const proxy = pod.containers[0];
+    expect(proxy.name).toEqual('istio-proxy');
+    expect(proxy.ports).toEqual([
+      { containerPort: 15020, protocol: 'TCP', name: 'metrics' },
+      { containerPort: 15021, protocol: 'TCP', name: 'status-port' },
+      { containerPort: 15090, protocol: 'TCP', name: 'http-envoy-prom' },
+    ]);
+    expect(proxy.args.slice(0, 5)).toEqual(['proxy', 'router', '--domain', '$(POD_NAMESPACE).svc.v', '--proxyLogLevel']);
+    expect(proxy.securityContext).toEqual({
+      capabilities: { drop: ['ALL'] },
+      allowPrivilegeEscalation: false,
+      privileged: false,
+      readOnlyRootFilesystem: true,
+      runAsUser: 'v',
+      runAsGroup: 'v',
+      runAsNonRoot: true,
+    });
+    expect(proxy.startupProbe).toEqual({
+      failureThreshold: 30,
+      httpGet: { path: '/healthz/ready', port: 15021, scheme: 'HTTP' },
+      initialDelaySeconds: 1,
+      periodSeconds: 1,
+      successThreshold: 1,
+      timeoutSeconds: 1,
+    });
+    expect(proxy.readinessProbe).toMatchObject({ failureThreshold: 4, initialDelaySeconds: 0, periodSeconds: 15 });
+    const env = Object.fromEntries(proxy.env.map((e: any) => [e.name, e]));
+    expect(env.ISTIO_META_POD_PORTS.value).toEqual('[]');
+    expect(env.ISTIO_META_APP_CONTAINERS.value).toEqual('');
+    expect(env.ISTIO_META_OWNER.value).toEqual('kubernetes://apis/apps/v1/namespaces/v/deployments/v');
+    expect(names(proxy.volumeMounts)).toEqual([
+      'workload-socket', 'credential-socket', 'workload-certs', 'istiod-ca-cert', 'istio-data', 'istio-envoy', 'istio-token', 'istio-podinfo',
+    ]);
+  });
+
+  test('exposes the listener ports on a dual-stack Service', () => {
+    expect(byKind.Service.spec).toEqual({
+      ipFamilyPolicy: 'PreferDualStack',
+      ports: [{ name: 'v', port: 'v', protocol: 'TCP', appProtocol: 'v' }],
+      selector: { fromValues: 'v' },
+      type: 'v',
+    });
+    expect(byKind.HorizontalPodAutoscaler.spec).toEqual({ scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: 'v' }, maxReplicas: 1 });
+  });
+});
+
+describe('injector values', () => {
+  test('default values', () => {
+    const values = JSON.parse(SidecarInjectorTemplates.renderValues());
+    expect(values.global).toMatchObject({
+      hub: 'docker.io/istio',
+      tag: '1.30.3',
+      istioNamespace: 'istio-system',
+      pilotCertProvider: 'istiod',
+      logging: { level: 'default:info' },
+      sds: { token: { aud: 'istio-ca' } },
+      proxy_init: { image: 'proxyv2', forceApplyIptables: false },
+    });
+    expect(values.global.proxy).toMatchObject({
+      image: 'proxyv2',
+      clusterDomain: 'cluster.local',
+      logLevel: 'warning',
+      componentLogLevel: 'misc:error',
+      includeIPRanges: '*',
+      includeInboundPorts: '*',
+      statusPort: 15020,
+      readinessFailureThreshold: 4,
+      readinessInitialDelaySeconds: 0,
+      readinessPeriodSeconds: 15,
+      startupProbe: { enabled: true, failureThreshold: 600 },
+      resources: { limits: { cpu: '2000m', memory: '1024Mi' }, requests: { cpu: '100m', memory: '128Mi' } },
+      privileged: false,
+      tracer: 'none',
+    });
+    expect(values.global.proxy.holdApplicationUntilProxyStarts).toBeUndefined();
+    expect(values.pilot).toEqual({ cni: { enabled: false, provider: 'default' }, env: {} });
+    expect(values.revision).toEqual('');
+    expect(values.sidecarInjectorWebhook).toEqual({ rewriteAppHTTPProbe: true });
+  });
+
+  test('options', () => {
+    const values = JSON.parse(renderInjectionValues({
+      hub: 'registry.example.com/istio',
+      tag: '1.30.3-distroless',
+      revision: 'canary',
+      proxyResources: { requests: { cpu: '10m', memory: '40Mi' }, limits: { cpu: '2000m', memory: '1024Mi' } },
+      holdApplicationUntilProxyStarts: true,
+      cniEnabled: true,
+      imagePullPolicy: InjectionImagePullPolicy.IF_NOT_PRESENT,
+      imagePullSecrets: ['registry'],
+      meshId: 'mesh1',
+      network: 'network1',
+      clusterName: 'cluster1',
+      trustDomain: 'example.org',
+      excludeOutboundIpRanges: '10.0.0.0/8,169.254.169.254/32',
+      excludeInboundPorts: '9090',
+      readinessPeriod: Duration.seconds(5),
+      startupProbeFailureThreshold: 0,
+    }));
+    expect(values.global).toMatchObject({
+      hub: 'registry.example.com/istio',
+      tag: '1.30.3-distroless',
+      imagePullPolicy: 'IfNotPresent',
+      imagePullSecrets: ['registry'],
+      meshID: 'mesh1',
+      network: 'network1',
+      multiCluster: { clusterName: 'cluster1' },
+      trustDomain: 'example.org',
+    });
+    expect(values.global.proxy).toMatchObject({
+      holdApplicationUntilProxyStarts: true,
+      excludeIPRanges: '10.0.0.0/8,169.254.169.254/32',
+      excludeInboundPorts: '9090',
+      readinessPeriodSeconds: 5,
+      startupProbe: { enabled: false },
+      resources: { requests: { cpu: '10m', memory: '40Mi' } },
+    });
+    expect(values.pilot.cni.enabled).toBe(true);
+    expect(values.revision).toEqual('canary');
+  });
+
+  test('fails on quantities Kubernetes cannot parse', () => {
+    expect(() => renderInjectionValues({ proxyResources: { requests: { memory: '128MB' } } }))
+      .toThrow(/proxyResources\.requests\.memory "128MB" is invalid: must be a Kubernetes quantity/);
+  });
+
+  test('fails on bad ranges and ports', () => {
+    expect(() => renderInjectionValues({ excludeOutboundIpRanges: '10.0.0.0/33' })).toThrow(/excludeOutboundIpRanges "10.0.0.0\/33" is invalid/);
+    expect(() => renderInjectionValues({ excludeInboundPorts: '80,http' })).toThrow(/excludeInboundPorts "80,http" is invalid/);
+    expect(() => renderInjectionValues({ readinessPeriod: Duration.millis(1500) })).toThrow(/readinessPeriod 1 second 500 millis is invalid: must be a whole number of seconds/);
+  });
+
+  test('fails on unknown templates and bad selectors', () => {
+    expect(() => renderInjectionConfig({ defaultTemplates: ['sidecars'] })).toThrow(/defaultTemplates\[0\] "sidecars" is invalid: must be one of the templates "sidecar", "gateway"/);
+    expect(() => renderInjectionConfig({ customTemplates: { sidecar: 'x' } })).toThrow(/customTemplates key "sidecar" is invalid: the library writes this template itself/);
+    expect(() => renderInjectionConfig({ customTemplates: { broken: '{{ if .A }' } })).toThrow(/customTemplates\["broken"\] "broken" is invalid: has unbalanced/);
+    expect(() => renderInjectionConfig({ aliases: { mesh: ['nope'] } })).toThrow(/aliases\["mesh"\]\[0\] "nope" is invalid/);
+    expect(() => renderInjectionConfig({ neverInjectSelector: [{}] })).toThrow(/neverInjectSelector\[0\] \{\} is invalid: an empty selector matches every pod/);
+    expect(() => renderInjectionConfig({ alwaysInjectSelector: [{ matchExpressions: [{ key: 'a', operator: InjectionSelectorOperator.IN }] }] }))
+      .toThrow(/alwaysInjectSelector\[0\]\.matchExpressions\[0\]\.values undefined is invalid: operator In needs at least one value/);
+  });
+});

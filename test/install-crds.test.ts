@@ -1,0 +1,145 @@
+import { mkdtempSync, writeFileSync } from 'fs';
+import { tmpdir } from 'os';
+import { join } from 'path';
+import Ajv from 'ajv';
+import { Chart, Testing } from 'cdk8s';
+import { CrdSource, IstioCrds } from '../src/install/crds';
+
+function crds(source?: CrdSource) {
+  const chart = Testing.chart();
+  new IstioCrds(chart, 'Crds', { source });
+  return Testing.synth(chart);
+}
+
+describe('built-in CRDs', () => {
+  test('the 15 Istio kinds with their groups, names, versions and storage version', () => {
+    const summary = crds().map(c => [
+      c.metadata.name, c.spec.names.kind, c.spec.names.shortNames ?? [], c.spec.scope,
+      c.spec.versions.map((v: any) => `${v.name}${v.storage ? '*' : ''}${v.served ? '' : ' (not served)'}`).join(','),
+    ]);
+    expect(summary).toEqual([
+      ['trafficextensions.extensions.istio.io', 'TrafficExtension', [], 'Namespaced', 'v1alpha1*'],
+      ['wasmplugins.extensions.istio.io', 'WasmPlugin', [], 'Namespaced', 'v1alpha1*'],
+      ['destinationrules.networking.istio.io', 'DestinationRule', ['dr'], 'Namespaced', 'v1*,v1alpha3,v1beta1'],
+      ['envoyfilters.networking.istio.io', 'EnvoyFilter', [], 'Namespaced', 'v1alpha3*'],
+      ['gateways.networking.istio.io', 'Gateway', ['gw'], 'Namespaced', 'v1*,v1alpha3,v1beta1'],
+      ['proxyconfigs.networking.istio.io', 'ProxyConfig', [], 'Namespaced', 'v1beta1*'],
+      ['serviceentries.networking.istio.io', 'ServiceEntry', ['se'], 'Namespaced', 'v1*,v1alpha3,v1beta1'],
+      ['sidecars.networking.istio.io', 'Sidecar', [], 'Namespaced', 'v1*,v1alpha3,v1beta1'],
+      ['virtualservices.networking.istio.io', 'VirtualService', ['vs'], 'Namespaced', 'v1*,v1alpha3,v1beta1'],
+      ['workloadentries.networking.istio.io', 'WorkloadEntry', ['we'], 'Namespaced', 'v1*,v1alpha3,v1beta1'],
+      ['workloadgroups.networking.istio.io', 'WorkloadGroup', ['wg'], 'Namespaced', 'v1*,v1alpha3,v1beta1'],
+      ['authorizationpolicies.security.istio.io', 'AuthorizationPolicy', ['ap'], 'Namespaced', 'v1*,v1beta1'],
+      ['peerauthentications.security.istio.io', 'PeerAuthentication', ['pa'], 'Namespaced', 'v1*,v1beta1'],
+      ['requestauthentications.security.istio.io', 'RequestAuthentication', ['ra'], 'Namespaced', 'v1*,v1beta1'],
+      ['telemetries.telemetry.istio.io', 'Telemetry', ['telemetry'], 'Namespaced', 'v1,v1alpha1*'],
+    ]);
+  });
+
+  test('names, categories and the status subresource', () => {
+    const vs = crds().find(c => c.spec.names.kind === 'VirtualService');
+    expect(vs.apiVersion).toEqual('apiextensions.k8s.io/v1');
+    expect(vs.spec.group).toEqual('networking.istio.io');
+    expect(vs.spec.names).toEqual({
+      categories: ['istio-io', 'networking-istio-io'],
+      kind: 'VirtualService',
+      listKind: 'VirtualServiceList',
+      plural: 'virtualservices',
+      shortNames: ['vs'],
+      singular: 'virtualservice',
+    });
+    for (const crd of crds()) {
+      for (const version of crd.spec.versions) expect(version.subresources).toEqual({ status: {} });
+    }
+  });
+
+  test('printer columns', () => {
+    const columns = (kind: string) => crds().find(c => c.spec.names.kind === kind).spec.versions[0].additionalPrinterColumns
+      ?.map((c: any) => [c.name, c.type, c.jsonPath]);
+    expect(columns('VirtualService')).toEqual([
+      ['Gateways', 'string', '.spec.gateways'], ['Hosts', 'string', '.spec.hosts'], ['Age', 'date', '.metadata.creationTimestamp'],
+    ]);
+    expect(columns('ServiceEntry')).toEqual([
+      ['Hosts', 'string', '.spec.hosts'], ['Location', 'string', '.spec.location'], ['Resolution', 'string', '.spec.resolution'],
+      ['Age', 'date', '.metadata.creationTimestamp'],
+    ]);
+    expect(columns('WorkloadEntry')).toEqual([['Age', 'date', '.metadata.creationTimestamp'], ['Address', 'string', '.spec.address']]);
+    expect(columns('DestinationRule')).toEqual([['Host', 'string', '.spec.host'], ['Age', 'date', '.metadata.creationTimestamp']]);
+    expect(columns('PeerAuthentication')).toEqual([['Mode', 'string', '.spec.mtls.mode'], ['Age', 'date', '.metadata.creationTimestamp']]);
+    expect(columns('AuthorizationPolicy')).toEqual([['Action', 'string', '.spec.action'], ['Age', 'date', '.metadata.creationTimestamp']]);
+    expect(columns('Gateway')).toBeUndefined();
+  });
+
+  test('the schema is structural and accepts any valid Istio object', () => {
+    const ajv = new Ajv({ strict: false });
+    const vs = crds().find(c => c.spec.names.kind === 'VirtualService');
+    const schema = vs.spec.versions[0].schema.openAPIV3Schema;
+    expect(schema.properties.spec).toMatchObject({ 'type': 'object', 'x-kubernetes-preserve-unknown-fields': true });
+    expect(schema.properties.status).toMatchObject({ 'type': 'object', 'x-kubernetes-preserve-unknown-fields': true });
+    const validate = ajv.compile(schema);
+    const object = {
+      apiVersion: 'networking.istio.io/v1',
+      kind: 'VirtualService',
+      metadata: { name: 'reviews' },
+      spec: { hosts: ['reviews'], http: [{ route: [{ destination: { host: 'reviews', subset: 'v1' }, weight: 100 }] }] },
+    };
+    expect(validate(object)).toBe(true);
+    expect(validate({ ...object, spec: 'not an object' })).toBe(false);
+  });
+
+  test('spec is required where upstream requires it', () => {
+    const required = crds().filter(c => c.spec.versions[0].schema.openAPIV3Schema.required?.includes('spec')).map(c => c.spec.names.kind);
+    expect(required).toEqual(['TrafficExtension', 'WasmPlugin', 'ServiceEntry', 'WorkloadEntry', 'WorkloadGroup']);
+  });
+
+  test('sync wave annotation', () => {
+    const chart = Testing.chart();
+    new IstioCrds(chart, 'Crds', { syncWave: true });
+    for (const crd of Testing.synth(chart)) expect(crd.metadata.annotations).toEqual({ 'argocd.argoproj.io/sync-wave': '-3' });
+  });
+
+  test('IstioCrds.KINDS lists the 15 kinds', () => {
+    expect(IstioCrds.KINDS).toHaveLength(15);
+    expect(IstioCrds.KINDS).toContain('telemetry.istio.io/Telemetry');
+  });
+});
+
+describe('CRD sources', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'istio-crds-'));
+
+  test('fromFile emits the CRDs of the official file', () => {
+    const file = join(dir, 'crd-all.gen.yaml');
+    writeFileSync(file, [
+      'apiVersion: apiextensions.k8s.io/v1',
+      'kind: CustomResourceDefinition',
+      'metadata:',
+      '  name: gateways.networking.istio.io',
+      'spec:',
+      '  group: networking.istio.io',
+      '  names: { kind: Gateway, plural: gateways, singular: gateway }',
+      '  scope: Namespaced',
+      '  versions: [{ name: v1, served: true, storage: true, schema: { openAPIV3Schema: { type: object } } }]',
+    ].join('\n'));
+    const manifests = crds(CrdSource.fromFile(file));
+    expect(manifests.map(m => m.metadata.name)).toEqual(['gateways.networking.istio.io']);
+  });
+
+  test('none emits nothing', () => {
+    expect(crds(CrdSource.none())).toEqual([]);
+  });
+
+  test('CRDs can live in a chart of their own', () => {
+    const app = Testing.app();
+    const crdChart = new Chart(app, 'crds');
+    new IstioCrds(crdChart, 'Istio');
+    expect(Testing.synth(crdChart)).toHaveLength(15);
+  });
+
+  test('fails for a file that holds something else than CRDs', () => {
+    const file = join(dir, 'not-crds.yaml');
+    writeFileSync(file, 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: oops\n');
+    const chart = Testing.chart();
+    expect(() => new IstioCrds(chart, 'Crds', { source: CrdSource.fromFile(file) }))
+      .toThrow(/test\/Crds: source\.path ".*not-crds\.yaml" is invalid: must contain only CustomResourceDefinitions, but it has a ConfigMap named "oops"/);
+  });
+});
