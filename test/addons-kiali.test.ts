@@ -104,6 +104,29 @@ describe('Kiali', () => {
     });
   });
 
+  test('links to the browser-facing URLs of Kiali, Grafana and Jaeger', () => {
+    const chart = Testing.chart();
+    const prometheus = new Prometheus(chart, 'Prometheus');
+    const grafana = new Grafana(chart, 'Grafana', { prometheus, externalUrl: 'https://mesh.example.com/grafana' });
+    const tracing = new Jaeger(chart, 'Jaeger', { externalUrl: 'https://mesh.example.com/jaeger' });
+    new Kiali(chart, 'Kiali', { prometheus, grafana, tracing, externalUrl: 'https://mesh.example.com/kiali' });
+    const manifests = Testing.synth(chart);
+    const config = configFile(manifests, 'kiali', 'config.yaml');
+
+    expect(config.server).toMatchObject({ web_fqdn: 'mesh.example.com', web_port: '443', web_schema: 'https' });
+    expect(config.external_services.grafana.external_url).toEqual('https://mesh.example.com/grafana');
+    expect(config.external_services.tracing.external_url).toEqual('https://mesh.example.com/jaeger');
+    expect(find(manifests, 'ConfigMap', 'grafana').data['grafana.ini'])
+      .toContain('[server]\nroot_url = https://mesh.example.com/grafana\nserve_from_sub_path = true\n');
+  });
+
+  test('fails on an external URL that is not http(s)', () => {
+    const chart = Testing.chart();
+    const prometheus = new Prometheus(chart, 'Prometheus');
+    expect(() => new Kiali(chart, 'Kiali', { prometheus, externalUrl: 'kiali.example.com' }))
+      .toThrow(/test\/Kiali: externalUrl "kiali.example.com" is invalid: must be an http or https URL/);
+  });
+
   test('a strategy by name', () => {
     expect(KialiAuth.fromStrategyName('token').strategy).toEqual(KialiAuthStrategy.TOKEN);
   });

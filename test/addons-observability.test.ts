@@ -126,6 +126,19 @@ describe('ObservabilityAddons', () => {
     expect(configFile(manifests, 'prometheus', 'prometheus.yml').scrape_configs[1].kubernetes_sd_configs[0].namespaces.names).toEqual(['istio-cp']);
   });
 
+  test('the Telemetry goes to the mesh config root namespace', () => {
+    const chart = Testing.chart();
+    const mesh = new IstioMesh(chart, 'Istio', { meshConfig: { rootNamespace: 'istio-config' } });
+    new ObservabilityAddons(chart, 'Addons', { mesh, accessLogs: true });
+    const manifests = Testing.synth(chart);
+
+    expect(find(manifests, 'Telemetry', 'mesh-default')).toMatchObject({
+      metadata: { namespace: 'istio-config' },
+      spec: { accessLogging: [{ providers: [{ name: 'envoy' }] }] },
+    });
+    expect(find(manifests, 'Telemetry', 'mesh-default').spec.tracing).toBeUndefined();
+  });
+
   test('fails with Kiali but no Prometheus', () => {
     const chart = Testing.chart();
     expect(() => new ObservabilityAddons(chart, 'Addons', { kiali: {} }))

@@ -11,14 +11,14 @@ export interface AddonOptions {
   /**
    * The container image, as a full reference (`registry/repository:tag` or `@sha256:` digest).
    *
-   * @default - the image and tag the Istio 1.30.3 samples use (see each addon)
+   * @default - the addon's `DEFAULT_IMAGE`, the image and tag the Istio 1.30.3 samples use
    */
   readonly image?: string;
 
   /**
    * CPU and memory requests and limits of the main container.
    *
-   * @default - see each addon
+   * @default - small requests and a memory limit, listed in each addon's documentation
    */
   readonly resources?: kplus.ContainerResources;
 }

@@ -55,11 +55,25 @@ export function renderGoDuration(duration: Duration): string {
   return `${ms}ms`;
 }
 
-/** Validates an image reference: non-empty, no whitespace, no scheme. */
+const IMAGE_REFERENCE = /^([a-z0-9]([a-z0-9.-]*[a-z0-9])?(:\d{1,5})?\/)?[a-z0-9]+([._/-][a-z0-9]+)*(:\w[\w.-]{0,127})?(@sha256:[a-f0-9]{64})?$/;
+
+/** Validates an image reference: `[registry[:port]/]repository[:tag][@sha256:digest]`. */
 export function validateImage(scope: IConstruct, field: string, image: string | undefined): void {
   if (image === undefined) return;
-  check(/^[a-z0-9][^\s:@]*(:[\w][\w.-]{0,127})?(@sha256:[a-f0-9]{64})?$/i.test(image) && !image.includes('://'), scope, field, image,
-    'must be a container image reference such as "docker.io/prom/prometheus:v3.10.0"');
+  check(typeof image === 'string' && IMAGE_REFERENCE.test(image), scope, field, image,
+    'must be a container image reference such as "docker.io/prom/prometheus:v3.10.0" (registry, lowercase repository, optional tag or digest)');
+}
+
+/** Validates an http(s) URL browsers use to reach an addon. */
+export function validateExternalUrl(scope: IConstruct, field: string, url: string | undefined): void {
+  if (url === undefined) return;
+  let ok = /^https?:\/\/[^\s/]+(\/\S*)?$/.test(url);
+  try {
+    new URL(url);
+  } catch {
+    ok = false;
+  }
+  check(ok, scope, field, url, 'must be an http or https URL such as "https://grafana.example.com"');
 }
 
 /** Validates a replica count (at least `min`). */

@@ -3,7 +3,7 @@ import { Construct } from 'constructs';
 import { AddonOptions, AddonStorage, ObservabilityAddon } from './addon';
 import {
   NO_SIDECAR, addonLabels, assertInstalled, httpProbe, imageTag, kubeObject, renderPrometheusDuration,
-  renderResources, restrictedContainer, toYaml, validateImage, validateReplicas,
+  renderResources, restrictedContainer, toYaml, validateExternalUrl, validateImage, validateReplicas,
 } from './common';
 import { assertUnique, check, fail } from '../core/validation';
 import { IstioDashboards } from './grafana-dashboards/istio-dashboards';
@@ -128,6 +128,8 @@ export interface GrafanaProps extends GrafanaOptions {
  * Grafana with data sources for this install's Prometheus (and Loki and Jaeger when given) and
  * the Istio dashboards provisioned as code in the `istio-grafana-dashboards` ConfigMap.
  * Service `grafana` on port 3000.
+ *
+ * Default resources: requests 50m CPU and 128Mi memory, limit 512Mi memory.
  */
 export class Grafana extends ObservabilityAddon {
   /** Grafana image of the Istio 1.30.3 samples. */
@@ -161,9 +163,7 @@ export class Grafana extends ObservabilityAddon {
     validateImage(this, 'image', props.image);
     validateReplicas(this, 'replicas', props.replicas);
     props.storage?._validate(this, 'storage');
-    if (props.externalUrl !== undefined) {
-      check(/^https?:\/\/[^\s/]+(\/\S*)?$/.test(props.externalUrl), this, 'externalUrl', props.externalUrl, 'must be an http(s) URL');
-    }
+    validateExternalUrl(this, 'externalUrl', props.externalUrl);
     const storage = props.storage ?? AddonStorage.ephemeral();
     check(!(storage.isPersistent && (props.replicas ?? 1) > 1), this, 'replicas', props.replicas,
       'must be 1 with persistent storage (a ReadWriteOnce volume holds one SQLite database)');
@@ -184,7 +184,7 @@ export class Grafana extends ObservabilityAddon {
     kubeObject(this, 'ServiceAccount', 'v1', 'ServiceAccount', metadata(NAME), { automountServiceAccountToken: false });
     kubeObject(this, 'ConfigMap', 'v1', 'ConfigMap', metadata(NAME), {
       data: {
-        'grafana.ini': grafanaIni(props.anonymousAccess ?? true, role, props.istioDashboards ?? true),
+        'grafana.ini': grafanaIni(props.anonymousAccess ?? true, role, props.istioDashboards ?? true, props.externalUrl),
         'datasources.yaml': toYaml(this.renderDataSources()),
         'dashboards.yaml': toYaml({
           apiVersion: 1,
@@ -303,7 +303,7 @@ export class Grafana extends ObservabilityAddon {
 }
 
 /** grafana.ini: console logging, the provisioning paths, anonymous access. */
-function grafanaIni(anonymous: boolean, role: GrafanaRole, istioHome: boolean): string {
+function grafanaIni(anonymous: boolean, role: GrafanaRole, istioHome: boolean, externalUrl: string | undefined): string {
   const sections: Array<[string, Record<string, string>]> = [
     ['analytics', { check_for_updates: 'false', reporting_enabled: 'false' }],
     ['log', { mode: 'console' }],
@@ -311,6 +311,10 @@ function grafanaIni(anonymous: boolean, role: GrafanaRole, istioHome: boolean): 
     ['auth.anonymous', anonymous ? { enabled: 'true', org_role: role } : { enabled: 'false' }],
     ['auth.basic', { enabled: anonymous ? 'false' : 'true' }],
   ];
+  if (externalUrl) {
+    const subPath = new URL(externalUrl).pathname.replace(/\/$/, '') !== '';
+    sections.push(['server', { root_url: externalUrl, ...(subPath ? { serve_from_sub_path: 'true' } : {}) }]);
+  }
   if (istioHome) sections.push(['dashboards', { default_home_dashboard_path: `${DASHBOARDS_PATH}/istio-mesh.json` }]);
   return sections.map(([name, values]) => `[${name}]\n${Object.entries(values).map(([k, v]) => `${k} = ${v}`).join('\n')}\n`).join('\n');
 }

@@ -2,7 +2,8 @@ import { ApiObject, Duration } from 'cdk8s';
 import { Construct } from 'constructs';
 import { AddonOptions, AddonStorage, ObservabilityAddon } from './addon';
 import {
-  NO_SIDECAR, addonLabels, httpProbe, imageTag, kubeObject, renderGoDuration, renderResources, restrictedContainer, serviceUrl, toYaml, validateImage,
+  NO_SIDECAR, addonLabels, httpProbe, imageTag, kubeObject, renderGoDuration, renderResources, restrictedContainer, serviceUrl, toYaml,
+  validateExternalUrl, validateImage,
 } from './common';
 import { check } from '../core/validation';
 
@@ -42,6 +43,13 @@ export interface JaegerOptions extends AddonOptions {
    * @default Duration.hours(72)
    */
   readonly spanRetention?: Duration;
+
+  /**
+   * The URL browsers reach the Jaeger UI at (used for links from Kiali).
+   *
+   * @default - the in-cluster URL
+   */
+  readonly externalUrl?: string;
 }
 
 /**
@@ -63,6 +71,8 @@ export interface JaegerProps extends JaegerOptions {
  * (gRPC 14250, Thrift HTTP 14268). Services, as the Istio samples name them:
  * `tracing` (UI on port 80 under `/jaeger`, query gRPC on 16685), `zipkin` (9411) and
  * `jaeger-collector` (all receivers).
+ *
+ * Default resources: requests 10m CPU and 128Mi memory, limit 1Gi memory.
  */
 export class Jaeger extends ObservabilityAddon {
   /** Jaeger image of the Istio 1.30.3 samples. */
@@ -87,6 +97,8 @@ export class Jaeger extends ObservabilityAddon {
 
   /** The Jaeger image. */
   public readonly image: string;
+  /** The URL browsers reach the UI at, if given. */
+  public readonly externalUrl?: string;
   /** The Deployment, for escape hatches. */
   public readonly deployment: ApiObject;
 
@@ -94,6 +106,8 @@ export class Jaeger extends ObservabilityAddon {
     super(scope, id, props.namespace);
     this.image = props.image ?? JAEGER_IMAGE;
     validateImage(this, 'image', props.image);
+    validateExternalUrl(this, 'externalUrl', props.externalUrl);
+    this.externalUrl = props.externalUrl;
     props.storage?._validate(this, 'storage');
     const retention = props.spanRetention ?? Duration.hours(72);
     check(retention.toMilliseconds() >= 60_000, this, 'spanRetention', retention, 'must be at least one minute');

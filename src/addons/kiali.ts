@@ -3,7 +3,7 @@ import { Construct, IConstruct } from 'constructs';
 import { AddonOptions, ObservabilityAddon } from './addon';
 import {
   NO_SIDECAR, addonLabels, assertInstalled, httpProbe, imageTag, kubeObject, renderResources,
-  restrictedContainer, serviceUrl, toYaml, validateImage, validateReplicas,
+  restrictedContainer, serviceUrl, toYaml, validateExternalUrl, validateImage, validateReplicas,
 } from './common';
 import { Grafana } from './grafana';
 import { Jaeger } from './jaeger';
@@ -204,6 +204,8 @@ export interface KialiProps extends KialiOptions {
  * Kiali, the mesh console, reading this install's Prometheus, Grafana and Jaeger.
  * ServiceAccount, ClusterRole and binding, the `kiali` ConfigMap, a Deployment and the `kiali`
  * Service on port 20001 (UI under `/kiali`) and 9090 (Kiali's own metrics).
+ *
+ * Default resources: requests 10m CPU and 64Mi memory, limit 1Gi memory.
  */
 export class Kiali extends ObservabilityAddon {
   /** Kiali image of the Istio 1.30.3 samples. */
@@ -218,6 +220,8 @@ export class Kiali extends ObservabilityAddon {
   public readonly auth: KialiAuth;
   /** The path of the UI. */
   public readonly webRoot: string;
+  /** The URL browsers reach Kiali at, if given. */
+  public readonly externalUrl?: string;
   /** The Deployment, for escape hatches. */
   public readonly deployment: ApiObject;
 
@@ -238,9 +242,8 @@ export class Kiali extends ObservabilityAddon {
     this.webRoot = props.webRoot ?? '/kiali';
     check(/^\/([A-Za-z0-9._~-]+(\/[A-Za-z0-9._~-]+)*)?$/.test(this.webRoot), this, 'webRoot', this.webRoot,
       'must be "/" or a path such as "/kiali" (leading "/", no trailing "/")');
-    if (props.externalUrl !== undefined) {
-      check(/^https?:\/\/[^\s/]+(\/\S*)?$/.test(props.externalUrl), this, 'externalUrl', props.externalUrl, 'must be an http(s) URL');
-    }
+    validateExternalUrl(this, 'externalUrl', props.externalUrl);
+    this.externalUrl = props.externalUrl;
     this.auth = props.auth ?? KialiAuth.anonymous();
     const auth = this.auth._bind(this);
     const istioNamespace = props.istioNamespace ?? this.namespace;
@@ -286,13 +289,14 @@ export class Kiali extends ObservabilityAddon {
             provider: 'jaeger',
             internal_url: tracing.queryGrpcUrl,
             use_grpc: true,
-            external_url: tracing.url,
+            external_url: tracing.externalUrl ?? tracing.url,
           }
           : { enabled: false },
       },
       server: {
         port: PORT,
         web_root: this.webRoot,
+        ...webAddress(props.externalUrl),
         observability: { metrics: { enabled: true, port: METRICS_PORT } },
       },
     };
@@ -366,6 +370,14 @@ export class Kiali extends ObservabilityAddon {
   public get url(): string {
     return serviceUrl(this.serviceName, this.namespace, this.port, this.webRoot === '/' ? '' : this.webRoot);
   }
+}
+
+/** Kiali's `web_fqdn`, `web_port` and `web_schema`, which it builds redirects and links from. */
+function webAddress(externalUrl: string | undefined): any {
+  if (!externalUrl) return {};
+  const url = new URL(externalUrl);
+  const schema = url.protocol.replace(':', '');
+  return { web_fqdn: url.hostname, web_port: url.port || (schema === 'https' ? '443' : '80'), web_schema: schema };
 }
 
 /** A `grafana.dashboards` entry: the dashboard title and the variables Kiali fills in from the page it links from. */

@@ -49,6 +49,8 @@ export interface LokiProps extends LokiOptions {
 /**
  * Loki in single-binary mode with filesystem storage: a one-replica StatefulSet and the `loki`
  * Service (HTTP 3100, gRPC 9095). Grafana reads from it when both are installed.
+ *
+ * Default resources: requests 50m CPU and 256Mi memory, limit 1Gi memory.
  */
 export class Loki extends ObservabilityAddon {
   /** Loki image of the Istio 1.30.3 samples. */

@@ -208,7 +208,7 @@ export class ObservabilityAddons extends Construct {
     if (tracing || accessLogging) {
       const name = props.telemetryName ?? 'mesh-default';
       this.telemetry = new k.Telemetry(this, 'Telemetry', {
-        metadata: { name, namespace: props.mesh?.namespace ?? namespace },
+        metadata: { name, namespace: rootNamespace(props.mesh) ?? namespace },
         spec: { tracing, accessLogging },
       });
     }
@@ -232,7 +232,14 @@ export class ObservabilityAddons extends Construct {
         port: jaeger.otlpGrpcPort,
       }));
     }
-    mesh.setDefaultProviders({ tracing: [providerName] });
+    mesh.useDefaultProviders({ tracing: [providerName] });
     return providerName;
   }
+}
+
+/** The mesh config's root namespace, where mesh-wide Telemetry lives. */
+function rootNamespace(mesh: IstioMesh | undefined): string | undefined {
+  if (!mesh) return undefined;
+  const root = mesh.meshConfig._toJson().rootNamespace;
+  return typeof root === 'string' ? root : mesh.namespace;
 }

@@ -120,6 +120,9 @@ export interface StaticScrapeJobOptions {
  * Creates the ServiceAccount, ClusterRole and binding for Kubernetes service discovery, the
  * `prometheus` ConfigMap, a Deployment (with a config reloader) and the `prometheus` Service on
  * port 9090.
+ *
+ * Default resources: requests 100m CPU and 512Mi memory, limit 2Gi memory (the config
+ * reloader: 10m CPU, 32Mi memory, limit 64Mi).
  */
 export class Prometheus extends ObservabilityAddon {
   /** Prometheus image of the Istio 1.30.3 samples. */

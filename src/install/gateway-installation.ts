@@ -1,12 +1,9 @@
 import { ApiObject, Lazy } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
-import { ComputeResources, renderComputeResources, validateComputeResources } from './compute-resources';
-import {
-  AGENT_STATUS_PORT, ENVOY_PROMETHEUS_PORT, ENVOY_PROMETHEUS_PORT_NAME, HEALTH_PORT, MESH_CONFIGMAP, MOUNTS, POD_INFO_ITEMS,
-  PROMETHEUS_PATH, PROXY_CONTAINER, PROXY_RESERVED_PORTS, PROXY_UID, READINESS_PATH, ROOT_CERT_CONFIGMAP, TOKEN_AUDIENCE,
-  TOKEN_EXPIRATION_SECONDS, istiodCaAddress,
-} from './proxy-facts';
+import { ComputeResources, validateComputeResources } from './compute-resources';
+import { GatewayPodInput, gatewayPodVolumes, gatewayProxyContainer } from './gateway-pod';
+import { AGENT_STATUS_PORT, HEALTH_PORT, PROMETHEUS_PATH, PROXY_RESERVED_PORTS, PROXY_UID } from './proxy-facts';
 import {
   check, compact, fail, validateDnsLabel, validateInteger, validateIpOrCidr, validateLabels, validatePercentage, validatePort,
 } from '../core/validation';
@@ -226,13 +223,8 @@ export interface GatewayInstallationProps {
   readonly env?: Record<string, string>;
 }
 
-const DEFAULT_HUB = 'docker.io/istio';
 const DEFAULT_TAG = '1.30.3';
 const SERVICE_NAME = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
-const DEFAULT_RESOURCES: ComputeResources = {
-  requests: { cpu: '100m', memory: '128Mi' },
-  limits: { cpu: '2000m', memory: '1024Mi' },
-};
 const ENV_NAME = /^[-._a-zA-Z][-._a-zA-Z0-9]*$/;
 
 /**
@@ -357,6 +349,9 @@ export class GatewayInstallation extends Construct {
     const ns = this.namespace;
     const revision = p.revision ?? 'default';
     const tag = p.tag ?? DEFAULT_TAG;
+    const pod: GatewayPodInput = {
+      scope: this, props: p, kind: this.kind, name, namespace: ns, revision, tag, ports: () => this.ports,
+    };
     const commonLabels: Record<string, string> = {
       'istio.io/rev': revision,
       'operator.istio.io/component': this.kind === GatewayKind.INGRESS ? 'IngressGateways' : 'EgressGateways',
@@ -444,8 +439,8 @@ export class GatewayInstallation extends Construct {
             serviceAccountName: this.serviceAccountName,
             nodeSelector: p.nodeSelector,
             tolerations: p.tolerations?.map(t => t._toKube()),
-            containers: [this.renderProxy(revision, tag)],
-            volumes: this.renderVolumes(),
+            containers: [gatewayProxyContainer(pod)],
+            volumes: gatewayPodVolumes(pod),
           }),
         },
       }),
@@ -478,116 +473,6 @@ export class GatewayInstallation extends Construct {
         spec: { minAvailable: 1, selector: { matchLabels: { ...this.selectorLabels } } },
       });
     }
-  }
-
-  private renderProxy(revision: string, tag: string): Record<string, unknown> {
-    const p = this.props;
-    const trustDomain = p.trustDomain ?? 'cluster.local';
-    const fieldEnv = (envName: string, fieldPath: string, apiVersion?: string) =>
-      ({ name: envName, valueFrom: { fieldRef: compact({ apiVersion, fieldPath }) } });
-    const env: Array<Record<string, unknown>> = [
-      { name: 'PILOT_CERT_PROVIDER', value: 'istiod' },
-      { name: 'CA_ADDR', value: istiodCaAddress(p.istioNamespace ?? 'istio-system', revision) },
-      fieldEnv('NODE_NAME', 'spec.nodeName', 'v1'),
-      fieldEnv('POD_NAME', 'metadata.name', 'v1'),
-      fieldEnv('POD_NAMESPACE', 'metadata.namespace', 'v1'),
-      fieldEnv('INSTANCE_IP', 'status.podIP', 'v1'),
-      fieldEnv('HOST_IP', 'status.hostIP', 'v1'),
-      { name: 'ISTIO_CPU_LIMIT', valueFrom: { resourceFieldRef: { resource: 'limits.cpu', divisor: '1' } } },
-      fieldEnv('SERVICE_ACCOUNT', 'spec.serviceAccountName'),
-      { name: 'ISTIO_META_WORKLOAD_NAME', value: this.serviceName },
-      { name: 'ISTIO_META_OWNER', value: `kubernetes://apis/apps/v1/namespaces/${this.namespace}/deployments/${this.serviceName}` },
-      { name: 'ISTIO_META_MESH_ID', value: p.meshId ?? trustDomain },
-      { name: 'TRUST_DOMAIN', value: trustDomain },
-      { name: 'ISTIO_META_UNPRIVILEGED_POD', value: 'true' },
-      { name: 'ISTIO_META_CLUSTER_ID', value: p.clusterId ?? 'Kubernetes' },
-      fieldEnv('ISTIO_META_NODE_NAME', 'spec.nodeName'),
-    ];
-    if (p.network !== undefined) env.push({ name: 'ISTIO_META_NETWORK', value: p.network });
-    for (const [envName, value] of Object.entries(p.env ?? {})) {
-      if (env.some(e => e.name === envName)) {
-        fail(this, 'env', envName, 'is set by the installation itself; use the matching property instead');
-      }
-      env.push({ name: envName, value });
-    }
-
-    return {
-      name: PROXY_CONTAINER,
-      image: `${p.hub ?? DEFAULT_HUB}/proxyv2:${tag}`,
-      ports: Lazy.any({
-        produce: () => {
-          const containerPorts: Array<Record<string, unknown>> = [];
-          const seen = new Set<string>();
-          for (const port of this.ports) {
-            const target = port.targetPort ?? port.port;
-            const protocol = port.protocol ?? GatewayPortProtocol.TCP;
-            if (seen.has(`${target}/${protocol}`)) continue;
-            seen.add(`${target}/${protocol}`);
-            containerPorts.push({ containerPort: target, protocol });
-          }
-          containerPorts.push({ containerPort: ENVOY_PROMETHEUS_PORT, protocol: 'TCP', name: ENVOY_PROMETHEUS_PORT_NAME });
-          return containerPorts;
-        },
-      }),
-      args: [
-        'proxy',
-        'router',
-        '--domain',
-        `$(POD_NAMESPACE).svc.${p.clusterDomain ?? 'cluster.local'}`,
-        '--proxyLogLevel=warning',
-        '--proxyComponentLogLevel=misc:error',
-        '--log_output_level=default:info',
-      ],
-      securityContext: {
-        allowPrivilegeEscalation: false,
-        capabilities: { drop: ['ALL'] },
-        privileged: false,
-        readOnlyRootFilesystem: true,
-      },
-      readinessProbe: {
-        failureThreshold: 30,
-        httpGet: { path: READINESS_PATH, port: HEALTH_PORT, scheme: 'HTTP' },
-        initialDelaySeconds: 1,
-        periodSeconds: 2,
-        successThreshold: 1,
-        timeoutSeconds: 1,
-      },
-      resources: renderComputeResources(p.resources ?? DEFAULT_RESOURCES),
-      env,
-      volumeMounts: [
-        MOUNTS.workloadSocket,
-        MOUNTS.credentialSocket,
-        MOUNTS.workloadCerts,
-        MOUNTS.envoy,
-        MOUNTS.meshConfig,
-        MOUNTS.rootCert,
-        { ...MOUNTS.token, readOnly: true },
-        MOUNTS.data,
-        { name: 'podinfo', mountPath: MOUNTS.podInfo.mountPath },
-        { name: `${this.kind}gateway-certs`, mountPath: `/etc/istio/${this.kind}gateway-certs`, readOnly: true },
-        { name: `${this.kind}gateway-ca-certs`, mountPath: `/etc/istio/${this.kind}gateway-ca-certs`, readOnly: true },
-      ],
-    };
-  }
-
-  private renderVolumes(): Array<Record<string, unknown>> {
-    return [
-      { name: MOUNTS.workloadSocket.name, emptyDir: {} },
-      { name: MOUNTS.credentialSocket.name, emptyDir: {} },
-      { name: MOUNTS.workloadCerts.name, emptyDir: {} },
-      { name: MOUNTS.rootCert.name, configMap: { name: ROOT_CERT_CONFIGMAP } },
-      { name: 'podinfo', downwardAPI: { items: POD_INFO_ITEMS } },
-      { name: MOUNTS.envoy.name, emptyDir: {} },
-      { name: MOUNTS.data.name, emptyDir: {} },
-      {
-        name: MOUNTS.token.name,
-        projected: { sources: [{ serviceAccountToken: { path: 'istio-token', expirationSeconds: TOKEN_EXPIRATION_SECONDS, audience: TOKEN_AUDIENCE } }] },
-      },
-      { name: MOUNTS.meshConfig.name, configMap: { name: MESH_CONFIGMAP, optional: true } },
-      // legacy file-mounted certificates, still read when present
-      { name: `${this.kind}gateway-certs`, secret: { secretName: `istio-${this.kind}gateway-certs`, optional: true } },
-      { name: `${this.kind}gateway-ca-certs`, secret: { secretName: `istio-${this.kind}gateway-ca-certs`, optional: true } },
-    ];
   }
 }
 

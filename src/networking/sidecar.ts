@@ -1,6 +1,7 @@
 import { ApiObject, Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
-import { ConnectionPoolOptions, renderConnectionPool } from './connection-pool';
+import { ConnectionPoolOptions } from './connection-pool';
+import { renderConnectionPool } from './traffic-policy-render';
 import { Destination } from './destination';
 import {
   UNIX_PREFIX, validateBind, validateDefaultEndpoint, validatePortName, validateProtocol, validateSidecarHost,

@@ -1,7 +1,5 @@
 import { IConstruct } from 'constructs';
-import {
-  ConnectionPoolOptions, H2UpgradePolicy, HttpConnectionPoolOptions, TcpConnectionPoolOptions,
-} from './connection-pool';
+import { ConnectionPoolOptions, HttpConnectionPoolOptions, TcpConnectionPoolOptions } from './connection-pool';
 import { OutlierDetectionOptions } from './outlier-detection';
 import { renderPolicyDuration, validateCount, validateUint32 } from './policy-validation';
 import { PortTrafficPolicyOptions, RetryBudgetOptions, TrafficPolicyOptions, TunnelOptions } from './traffic-policy';
@@ -128,7 +126,7 @@ function renderHttp(scope: IConstruct, field: string, http: HttpConnectionPoolOp
   validateCount(scope, `${field}.maxRequestsPerConnection`, http.maxRequestsPerConnection);
   validateCount(scope, `${field}.maxRetries`, http.maxRetries);
   validateCount(scope, `${field}.maxConcurrentStreams`, http.maxConcurrentStreams);
-  if (http.h2UpgradePolicy === H2UpgradePolicy.UPGRADE && http.useClientProtocol) {
+  if (http.h2UpgradePolicy === 'UPGRADE' && http.useClientProtocol) {
     fail(scope, `${field}.useClientProtocol`, true, 'cannot be true when h2UpgradePolicy is UPGRADE');
   }
   return compact({

@@ -1,0 +1,55 @@
+import { App, Chart } from 'cdk8s';
+import { BookinfoApp } from './bookinfo-app';
+import { BookinfoRouting } from './bookinfo-routing';
+import { Scenario } from './scenarios';
+import { CrdSource, IstioCrds, IstioMesh, ObservabilityAddons, Profile } from '../../src';
+
+export interface BookinfoStackOptions {
+  /** Namespace of the application. @default "bookinfo" */
+  readonly namespace?: string;
+  /** The traffic scenario. @default Scenario.DEFAULT */
+  readonly scenario?: Scenario;
+}
+
+/** The charts of the main job, in apply order (cdk8s names their files 0000-, 0001-, ...). */
+export interface BookinfoStack {
+  readonly crds: Chart;
+  readonly controlPlane: Chart;
+  readonly addons: Chart;
+  readonly application: Chart;
+  readonly mesh: IstioMesh;
+  readonly app: BookinfoApp;
+  readonly routing: BookinfoRouting;
+}
+
+/**
+ * The main job: the Istio CRDs, the demo-profile control plane, the observability addons, and
+ * bookinfo with its Istio routing, as four charts that cdk8s writes in apply order.
+ */
+export function addBookinfoStack(app: App, options: BookinfoStackOptions = {}): BookinfoStack {
+  const namespace = options.namespace ?? 'bookinfo';
+
+  const crds = new Chart(app, 'istio-crds');
+  new IstioCrds(crds, 'istio');
+
+  const controlPlane = new Chart(app, 'istio-control-plane');
+  const mesh = new IstioMesh(controlPlane, 'istio', { profile: Profile.DEMO, crds: CrdSource.none() });
+  mesh.injectNamespace(namespace);
+
+  const addons = new Chart(app, 'istio-addons');
+  ObservabilityAddons.demo(addons, 'observability', mesh);
+
+  const application = new Chart(app, 'bookinfo');
+  const bookinfo = new BookinfoApp(application, 'app', { namespace });
+  const routing = new BookinfoRouting(application, 'routing', {
+    app: bookinfo,
+    namespace,
+    ingressGateway: mesh.ingressGateway!,
+    scenario: options.scenario ?? Scenario.DEFAULT,
+  });
+
+  controlPlane.addDependency(crds);
+  addons.addDependency(controlPlane);
+  application.addDependency(addons);
+  return { crds, controlPlane, addons, application, mesh, app: bookinfo, routing };
+}
