@@ -67,6 +67,29 @@ describe('ObservabilityAddons', () => {
     expect(addons.loki).toBeUndefined();
   });
 
+  test('Prometheus scrape jobs match what the mesh installs: istiod\'s monitoring port and the annotated gateways', () => {
+    const chart = Testing.chart();
+    const mesh = new IstioMesh(chart, 'Istio', { profile: Profile.DEMO });
+    new ObservabilityAddons(chart, 'Addons', { mesh, prometheus: {} });
+    const manifests = Testing.synth(chart);
+    const jobs = configFile(manifests, 'prometheus', 'prometheus.yml').scrape_configs;
+
+    // istiod: the keep rule matches the istiod Service's monitoring port
+    const istiodKeep = new RegExp(`^${jobs.find((j: any) => j.job_name === 'istiod').relabel_configs[0].regex}$`);
+    const istiod = find(manifests, 'Service', 'istiod');
+    const monitoring = istiod.spec.ports.find((p: any) => p.port === 15014);
+    expect(istiodKeep.test(`${istiod.metadata.name};${monitoring.name}`)).toBe(true);
+
+    // gateways: their pods opt in with the annotations the kubernetes-pods job keeps
+    const pods = jobs.find((j: any) => j.job_name === 'kubernetes-pods');
+    expect(pods.relabel_configs[0]).toEqual({ action: 'keep', source_labels: ['__meta_kubernetes_pod_annotation_prometheus_io_scrape'], regex: 'true' });
+    for (const gateway of ['istio-ingressgateway', 'istio-egressgateway']) {
+      const template = find(manifests, 'Deployment', gateway).spec.template;
+      expect(template.metadata.annotations).toMatchObject({ 'prometheus.io/scrape': 'true', 'prometheus.io/port': '15020', 'prometheus.io/path': '/stats/prometheus' });
+      expect(template.metadata.labels.app).not.toEqual('istiod');
+    }
+  });
+
   test('the demo addons: Prometheus, Grafana, Jaeger tracing everything, Kiali, access logs', () => {
     const chart = Testing.chart();
     const mesh = new IstioMesh(chart, 'Istio', { profile: Profile.DEMO });
@@ -178,5 +201,46 @@ describe('ObservabilityAddons', () => {
     const mesh = new IstioMesh(Testing.chart(), 'Istio');
     expect(() => new ObservabilityAddons(Testing.chart(), 'Addons', { mesh, prometheus: {} }))
       .toThrow(/test\/Addons: mesh "test\/Istio" is invalid: the mesh is not part of this app/);
+  });
+});
+
+describe('ObservabilityAddons on the demo profile', () => {
+  test('installs Prometheus, Grafana, Jaeger and Kiali when no addon is chosen', () => {
+    // GIVEN
+    const chart = Testing.chart();
+    const mesh = new IstioMesh(chart, 'Istio', { profile: Profile.DEMO });
+
+    // WHEN
+    const addons = new ObservabilityAddons(chart, 'Addons', { mesh });
+    const manifests = Testing.synth(chart);
+
+    // THEN
+    expect([addons.prometheus, addons.grafana, addons.jaeger, addons.kiali].every(a => a !== undefined)).toBe(true);
+    expect(addons.loki).toBeUndefined();
+    for (const name of ['prometheus', 'grafana', 'tracing', 'zipkin', 'jaeger-collector', 'kiali']) {
+      expect(find(manifests, 'Service', name).metadata.namespace).toBe('istio-system');
+    }
+    const telemetry = find(manifests, 'Telemetry', 'mesh-default');
+    expect(telemetry.spec.tracing).toEqual([{ providers: [{ name: 'jaeger' }], randomSamplingPercentage: 100 }]);
+    expect(telemetry.spec.accessLogging).toEqual([{ providers: [{ name: 'envoy' }] }]);
+  });
+
+  test('installs only what is chosen when an addon is given', () => {
+    // GIVEN
+    const chart = Testing.chart();
+    const mesh = new IstioMesh(chart, 'Istio', { profile: Profile.DEMO });
+
+    // WHEN
+    const addons = new ObservabilityAddons(chart, 'Addons', { mesh, prometheus: {} });
+
+    // THEN
+    expect(addons.prometheus).toBeDefined();
+    expect([addons.grafana, addons.jaeger, addons.kiali, addons.loki]).toEqual([undefined, undefined, undefined, undefined]);
+  });
+
+  test('installs nothing by default on other profiles', () => {
+    const chart = Testing.chart();
+    const addons = new ObservabilityAddons(chart, 'Addons', { mesh: new IstioMesh(chart, 'Istio') });
+    expect([addons.prometheus, addons.grafana, addons.jaeger, addons.kiali, addons.loki]).toEqual([undefined, undefined, undefined, undefined, undefined]);
   });
 });

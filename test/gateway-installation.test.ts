@@ -266,12 +266,15 @@ describe('GatewayInstallation options', () => {
         nodeSelector: { 'node-role': 'edge' },
         tolerations: [kplus.NodeTaintQuery.is('dedicated', 'edge', { effect: kplus.TaintEffect.NO_SCHEDULE })],
         network: 'network1',
+        labels: { team: 'edge' },
         env: { ISTIO_META_ROUTER_MODE: 'sni-dnat' },
       });
     });
 
     // THEN
     expect(gateway.selectorLabels).toEqual({ gateway: 'internal' });
+    expect(find(manifests, 'Deployment').spec.template.metadata.labels).toMatchObject({ gateway: 'internal', team: 'edge' });
+    expect(find(manifests, 'Service').metadata.labels).toMatchObject({ gateway: 'internal', team: 'edge' });
     const service = find(manifests, 'Service');
     expect(service.metadata.annotations).toEqual({ 'service.beta.kubernetes.io/aws-load-balancer-type': 'nlb' });
     expect(service.spec).toEqual({
@@ -362,6 +365,13 @@ describe('GatewayInstallation validation', () => {
     expect(() => new GatewayInstallation(Testing.chart(), 'Ingress', { selectorLabels: {} })).toThrow(/Ingress: selectorLabels \{\} is invalid/);
     expect(() => new GatewayInstallation(Testing.chart(), 'Ingress', { selectorLabels: { app: 'bad value' } }))
       .toThrow(/Ingress: selectorLabels\["app"\] "bad value" is invalid/);
+  });
+
+  test('fails when extra labels would change the selector or revision labels', () => {
+    expect(() => new GatewayInstallation(Testing.chart(), 'Ingress', { labels: { app: 'other' } }))
+      .toThrow(/Ingress: labels "app" is invalid: the installation sets this label itself/);
+    expect(() => new GatewayInstallation(Testing.chart(), 'Ingress', { labels: { 'istio.io/rev': 'canary' } }))
+      .toThrow(/Ingress: labels "istio.io\/rev" is invalid/);
   });
 
   test('fails on inconsistent autoscaling', () => {

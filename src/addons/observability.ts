@@ -38,7 +38,8 @@ export interface JaegerAddonOptions extends JaegerOptions {
 
 /**
  * Properties of `ObservabilityAddons`. An addon is installed when its options are given
- * (`{}` for the defaults) and left out otherwise.
+ * (`{}` for the defaults) and left out otherwise. With none of them given and a mesh of the
+ * demo profile, the demo set is installed (see `ObservabilityAddons.demo()`).
  */
 export interface ObservabilityAddonsProps {
   /**
@@ -126,20 +127,22 @@ export interface ObservabilityAddonsProps {
  *   accessLogs: true,
  * });
  */
+/** What the demo profile's users expect from `samples/addons`. */
+const DEMO_ADDONS: ObservabilityAddonsProps = {
+  prometheus: {},
+  grafana: {},
+  jaeger: { samplingPercentage: 100 },
+  kiali: { auth: KialiAuth.anonymous() },
+  accessLogs: true,
+};
+
 export class ObservabilityAddons extends Construct {
   /**
    * The addons a user of `istioctl install --set profile=demo` and `samples/addons` expects:
    * Prometheus, Grafana, Jaeger tracing every request, and Kiali without login, plus access logs.
    */
   public static demo(scope: Construct, id: string, mesh?: IstioMesh): ObservabilityAddons {
-    return new ObservabilityAddons(scope, id, {
-      mesh,
-      prometheus: {},
-      grafana: {},
-      jaeger: { samplingPercentage: 100 },
-      kiali: { auth: KialiAuth.anonymous() },
-      accessLogs: true,
-    });
+    return new ObservabilityAddons(scope, id, { mesh, ...DEMO_ADDONS });
   }
 
   /** The namespace the addons run in. */
@@ -159,8 +162,12 @@ export class ObservabilityAddons extends Construct {
   /** The mesh-wide Telemetry resource, when tracing or access logs are on. */
   public readonly telemetry?: ApiObject;
 
-  public constructor(scope: Construct, id: string, props: ObservabilityAddonsProps = {}) {
+  public constructor(scope: Construct, id: string, options: ObservabilityAddonsProps = {}) {
     super(scope, id);
+    const chosen = options.prometheus ?? options.grafana ?? options.jaeger ?? options.kiali ?? options.loki;
+    const props: ObservabilityAddonsProps = chosen === undefined && options.mesh?.profile === Profile.DEMO
+      ? { ...DEMO_ADDONS, ...options }
+      : options;
     this.namespace = props.namespace ?? props.mesh?.namespace ?? DEFAULT_ADDON_NAMESPACE;
     validateDnsLabel(this, 'namespace', this.namespace);
     validatePercentage(this, 'jaeger.samplingPercentage', props.jaeger?.samplingPercentage);

@@ -272,6 +272,12 @@ export class GatewayInstallation extends Construct {
     check(Object.keys(this.selectorLabels).length > 0, this, 'selectorLabels', this.selectorLabels, 'must hold at least one label');
     validateLabels(this, 'selectorLabels', this.selectorLabels);
     validateLabels(this, 'labels', props.labels);
+    const reserved = [...Object.keys(this.selectorLabels), 'istio.io/rev', 'istio.io/dataplane-mode', 'sidecar.istio.io/inject',
+      'service.istio.io/canonical-name', 'service.istio.io/canonical-revision'];
+    for (const key of Object.keys(props.labels ?? {})) {
+      check(!reserved.includes(key), this, 'labels', key,
+        'the installation sets this label itself (selector labels go in selectorLabels, the revision in revision)');
+    }
     validateLabels(this, 'nodeSelector', props.nodeSelector);
     validateComputeResources(this, 'resources', props.resources);
     this.validateScaling();

@@ -158,8 +158,3 @@ export interface ConnectionPoolOptions {
    */
   readonly http?: HttpConnectionPoolOptions;
 }
-
-/**
- * Kept for src/networking/sidecar.ts, which imports it from here; import it from
- * './traffic-policy-render' instead (this module is part of the public API). Internal.
- */
