@@ -113,6 +113,15 @@ new javascript.TypescriptConfig(project, {
   exclude: ['node_modules'],
 });
 
+// eslint's project service uses the nearest tsconfig.json; examples/ needs its own.
+new javascript.TypescriptConfig(project, {
+  fileName: 'examples/tsconfig.json',
+  extends: javascript.TypescriptConfigExtends.fromPaths(['../tsconfig.json']),
+  compilerOptions: { noEmit: true, rootDir: '..' },
+  include: ['**/*.ts'],
+  exclude: ['node_modules'],
+});
+
 new javascript.TypescriptConfig(project, {
   fileName: 'tsconfig.bench.json',
   compilerOptions: {

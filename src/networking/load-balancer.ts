@@ -336,7 +336,8 @@ export class LoadBalancer {
     const o = this.options;
     assertExclusive(scope, field, { warmup: o.warmup, warmupDuration: o.warmupDuration }, 'warmupDurationSecs is deprecated, use warmup');
     const warms = o.warmup !== undefined || o.warmupDuration !== undefined;
-    const slowStartCapable = this.hash === undefined && this.algorithm !== SimpleLoadBalancer.RANDOM && this.algorithm !== SimpleLoadBalancer.PASSTHROUGH;
+    const slowStartCapable = this.hash === undefined
+      && this.algorithm !== SimpleLoadBalancer.RANDOM && this.algorithm !== SimpleLoadBalancer.PASSTHROUGH;
     if (warms && !slowStartCapable) {
       fail(scope, `${field}.warmup`, this.hash ? 'consistentHash' : this.algorithm,
         'warm-up only applies to ROUND_ROBIN and LEAST_REQUEST (or the default algorithm); Envoy ignores it otherwise');

@@ -1,7 +1,6 @@
 import { ApiObject, Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
 import { ConnectionPoolOptions } from './connection-pool';
-import { renderConnectionPool } from './traffic-policy-render';
 import { Destination } from './destination';
 import {
   UNIX_PREFIX, validateBind, validateDefaultEndpoint, validatePortName, validateProtocol, validateSidecarHost,
@@ -9,6 +8,7 @@ import {
 import { PortProtocol } from './protocol';
 import { ServerTlsOptions } from './server-tls';
 import { renderServerTls } from './server-tls-render';
+import { renderConnectionPool } from './traffic-policy-render';
 import * as k from '../../imports/networking.istio.io';
 import { IstioResource, IstioResourceProps } from '../core/istio-resource';
 import { assertUnique, check, compact, fail, invalidMessage, nonEmpty, validatePort } from '../core/validation';

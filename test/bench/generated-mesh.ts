@@ -74,7 +74,9 @@ function addRaw(name: string): void {
             image,
             imagePullPolicy: 'Always',
             ports: [{ containerPort: 8080 }],
-            securityContext: { allowPrivilegeEscalation: false, privileged: false, readOnlyRootFilesystem: true, runAsNonRoot: true, runAsUser: 1000 },
+            securityContext: {
+              allowPrivilegeEscalation: false, privileged: false, readOnlyRootFilesystem: true, runAsNonRoot: true, runAsUser: 1000,
+            },
             resources: { limits: { cpu: '1500m', memory: '2048Mi' }, requests: { cpu: '1000m', memory: '512Mi' } },
           }],
           securityContext: { fsGroupChangePolicy: 'Always', runAsNonRoot: true },
