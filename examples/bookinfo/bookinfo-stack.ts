@@ -11,7 +11,7 @@ export interface BookinfoStackOptions {
   readonly scenario?: Scenario;
 }
 
-/** The charts of the main job, in apply order (cdk8s names their files 0000-, 0001-, ...). */
+/** The charts of the main job, in apply order: their ids (and so their file names) sort that way. */
 export interface BookinfoStack {
   readonly crds: Chart;
   readonly controlPlane: Chart;
@@ -24,22 +24,23 @@ export interface BookinfoStack {
 
 /**
  * The main job: the Istio CRDs, the demo-profile control plane, the observability addons, and
- * bookinfo with its Istio routing, as four charts that cdk8s writes in apply order.
+ * bookinfo with its Istio routing, as four charts that cdk8s writes to files named in apply
+ * order (`00-istio-crds.k8s.yaml` ... `03-bookinfo.k8s.yaml`).
  */
 export function addBookinfoStack(app: App, options: BookinfoStackOptions = {}): BookinfoStack {
   const namespace = options.namespace ?? 'bookinfo';
 
-  const crds = new Chart(app, 'istio-crds');
+  const crds = new Chart(app, '00-istio-crds');
   new IstioCrds(crds, 'istio');
 
-  const controlPlane = new Chart(app, 'istio-control-plane');
+  const controlPlane = new Chart(app, '01-istio-control-plane');
   const mesh = new IstioMesh(controlPlane, 'istio', { profile: Profile.DEMO, crds: CrdSource.none() });
   mesh.injectNamespace(namespace);
 
-  const addons = new Chart(app, 'istio-addons');
+  const addons = new Chart(app, '02-istio-addons');
   ObservabilityAddons.demo(addons, 'observability', mesh);
 
-  const application = new Chart(app, 'bookinfo');
+  const application = new Chart(app, '03-bookinfo');
   const bookinfo = new BookinfoApp(application, 'app', { namespace });
   const routing = new BookinfoRouting(application, 'routing', {
     app: bookinfo,
@@ -48,8 +49,7 @@ export function addBookinfoStack(app: App, options: BookinfoStackOptions = {}): 
     scenario: options.scenario ?? Scenario.DEFAULT,
   });
 
-  controlPlane.addDependency(crds);
-  addons.addDependency(controlPlane);
-  application.addDependency(addons);
+  // No chart dependencies: cdk8s would make every object of a chart depend on every object of
+  // the other; the ids already sort in apply order.
   return { crds, controlPlane, addons, application, mesh, app: bookinfo, routing };
 }

@@ -2,18 +2,25 @@
  * A generated mesh of N services for the benchmark: per service a Deployment and Service,
  * a DestinationRule with subsets v1/v2 and a VirtualService routing 90/10.
  *
- *   node bench-out/test/bench/generated-mesh.js <N> library   # cdk8s-plus + cdk8s-istio
+ *   node bench-out/test/bench/generated-mesh.js <N> istio     # raw workloads + cdk8s-istio
+ *   node bench-out/test/bench/generated-mesh.js <N> library   # cdk8s-plus workloads + cdk8s-istio
  *   node bench-out/test/bench/generated-mesh.js <N> raw       # raw cdk8s ApiObjects (baseline)
  */
 import { ApiObject, App, Chart } from 'cdk8s';
-import * as kplus from 'cdk8s-plus-27';
-import { Destination, DestinationRule, VirtualService } from '../../src';
+import type * as kplusTypes from 'cdk8s-plus-27';
+import type * as libraryTypes from '../../src';
 
 const [countArg, mode] = process.argv.slice(2);
 const count = Number(countArg);
-if (!Number.isInteger(count) || count < 1 || (mode !== 'library' && mode !== 'raw')) {
-  throw new Error('usage: generated-mesh <N> library|raw');
+if (!Number.isInteger(count) || count < 1 || !['istio', 'library', 'raw'].includes(mode)) {
+  throw new Error('usage: generated-mesh <N> istio|library|raw');
 }
+
+// Loaded only by the modes that use them, so the baseline pays for neither.
+/* eslint-disable @typescript-eslint/no-require-imports */
+const kplus: typeof kplusTypes = mode === 'library' ? require('cdk8s-plus-27') : undefined;
+const { Destination, DestinationRule, VirtualService }: typeof libraryTypes = mode !== 'raw' ? require('../../src') : {};
+/* eslint-enable @typescript-eslint/no-require-imports */
 
 const app = new App();
 const chart = new Chart(app, 'mesh', { namespace: 'bench' });
@@ -21,12 +28,20 @@ const image = 'registry.example.com/app:1.0.0';
 
 for (let i = 0; i < count; i++) {
   const name = `svc-${i}`;
-  if (mode === 'library') addWithLibrary(name);
-  else addRaw(name);
+  if (mode === 'library') {
+    addPlusWorkload(name);
+    addIstioObjects(name);
+  } else if (mode === 'istio') {
+    addRawWorkload(name);
+    addIstioObjects(name);
+  } else {
+    addRawWorkload(name);
+    addRawIstioObjects(name);
+  }
 }
 app.synth();
 
-function addWithLibrary(name: string): void {
+function addPlusWorkload(name: string): void {
   const labels = { app: name, version: 'v1' };
   const deployment = new kplus.Deployment(chart, `${name}-deployment`, {
     metadata: { name, labels },
@@ -40,7 +55,9 @@ function addWithLibrary(name: string): void {
     ports: [{ port: 80, targetPort: 8080, name: 'http' }],
   });
   service.selectLabel('app', name);
+}
 
+function addIstioObjects(name: string): void {
   const rule = new DestinationRule(chart, `${name}-rule`, { metadata: { name }, host: name });
   const v1 = rule.addSubset('v1', { labels: { version: 'v1' } });
   const v2 = rule.addSubset('v2', { labels: { version: 'v2' } });
@@ -56,7 +73,7 @@ function addWithLibrary(name: string): void {
   });
 }
 
-function addRaw(name: string): void {
+function addRawWorkload(name: string): void {
   const labels = { app: name, version: 'v1' };
   new ApiObject(chart, `${name}-deployment`, {
     apiVersion: 'apps/v1',
@@ -90,6 +107,9 @@ function addRaw(name: string): void {
     metadata: { name },
     spec: { type: 'ClusterIP', ports: [{ port: 80, targetPort: 8080, name: 'http' }], selector: { app: name } },
   });
+}
+
+function addRawIstioObjects(name: string): void {
   new ApiObject(chart, `${name}-rule`, {
     apiVersion: 'networking.istio.io/v1',
     kind: 'DestinationRule',
