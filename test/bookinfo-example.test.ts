@@ -37,10 +37,10 @@ describe('bookinfo example: files and apply order', () => {
 
   test('writes four files whose names sort in apply order', () => {
     expect(names).toEqual([
-      '0000-istio-crds.k8s.yaml',
-      '0001-istio-control-plane.k8s.yaml',
-      '0002-istio-addons.k8s.yaml',
-      '0003-bookinfo.k8s.yaml',
+      '00-istio-crds.k8s.yaml',
+      '01-istio-control-plane.k8s.yaml',
+      '02-istio-addons.k8s.yaml',
+      '03-bookinfo.k8s.yaml',
     ]);
   });
 
