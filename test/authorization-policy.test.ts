@@ -417,6 +417,107 @@ describe('AuthorizationPolicy', () => {
     expect(() => AuthorizationPolicy.allowTraffic(chart, 'Allow', { from: [] })).toThrow(/test\/Allow: rules\[0\]\.from\[0\]\.source\.principals \[\] is invalid: give at least one identity/);
   });
 
+  test('fails a DENY policy without rules at synth (Istio rejects it)', () => {
+    const chart = Testing.chart();
+    new AuthorizationPolicy(chart, 'Policy', { metadata: { namespace: 'bookinfo' }, action: AuthorizationAction.DENY });
+    expect(() => Testing.synth(chart)).toThrow(/test\/Policy: rules \[\] is invalid: Istio rejects a DENY policy without rules/);
+  });
+
+  test('a DENY policy with an empty rule denies every request', () => {
+    const chart = Testing.chart();
+    const policy = new AuthorizationPolicy(chart, 'Policy', { metadata: { namespace: 'bookinfo' }, action: AuthorizationAction.DENY });
+    policy.addRule({});
+    const manifests = Testing.synth(chart);
+    expect(manifests[0].spec).toEqual({ action: 'DENY', rules: [{}] });
+    expectValidIstio(manifests);
+  });
+
+  test.each(['from', 'to'])('fails an empty %s list instead of silently matching everything', (key) => {
+    const chart = Testing.chart();
+    const policy = new AuthorizationPolicy(chart, 'Policy');
+    expect(() => policy.addRule({ [key]: [] })).toThrow(new RegExp(`test/Policy: rules\\[0\\]\\.${key} \\[\\] is invalid: must not be empty`));
+  });
+
+  test('a CUSTOM policy matches on IP blocks, operations and headers', () => {
+    const chart = Testing.chart();
+    new AuthorizationPolicy(chart, 'ExtAuthz', {
+      metadata: { namespace: 'bookinfo' },
+      action: AuthorizationAction.CUSTOM,
+      provider: 'opa',
+      selector: WorkloadSelector.fromLabels({ app: 'productpage' }),
+      rules: [{
+        from: [{ remoteIpBlocks: ['0.0.0.0/0'], notIpBlocks: ['10.0.0.0/8'] }],
+        to: [{ paths: ['/api/*'], methods: ['POST'] }],
+        when: [{ key: 'request.headers[x-ext-authz]', values: ['required'] }],
+      }],
+    });
+    const manifests = Testing.synth(chart);
+    expect(manifests[0].spec).toEqual({
+      selector: { matchLabels: { app: 'productpage' } },
+      action: 'CUSTOM',
+      provider: { name: 'opa' },
+      rules: [{
+        from: [{ source: { remoteIpBlocks: ['0.0.0.0/0'], notIpBlocks: ['10.0.0.0/8'] } }],
+        to: [{ operation: { methods: ['POST'], paths: ['/api/*'] } }],
+        when: [{ key: 'request.headers[x-ext-authz]', values: ['required'] }],
+      }],
+    });
+    expectValidIstio(manifests);
+  });
+
+  test.each([
+    ['principals', { principals: [Principal.of('cluster.local/ns/a/sa/b')] }, /\["Principal"\]/],
+    ['requestPrincipals', { requestPrincipals: ['https://issuer.example.com/alice'] }, /\["https:\/\/issuer\.example\.com\/alice"\]/],
+    ['namespaces', { namespaces: ['bookinfo'] }, /\["bookinfo"\]/],
+    ['notServiceAccounts', { notServiceAccounts: ['bookinfo/reviews'] }, /\["bookinfo\/reviews"\]/],
+  ])('fails %s in the rule of a CUSTOM policy', (key, source, value) => {
+    const chart = Testing.chart();
+    const policy = new AuthorizationPolicy(chart, 'Policy', { action: AuthorizationAction.CUSTOM, provider: 'opa' });
+    expect(() => policy.addRule({ from: [source] })).toThrow(new RegExp(`test/Policy: rules\\[0\\]\\.from\\[0\\]\\.source\\.${key} .* is invalid: Istio does not support .* with the CUSTOM action`));
+    expect(() => policy.addRule({ from: [source] })).toThrow(value);
+  });
+
+  test.each(['request.auth.claims[groups]', 'source.principal', 'source.namespace', 'source.serviceAccount'])('fails the condition %s in a CUSTOM policy', (key) => {
+    const chart = Testing.chart();
+    const policy = new AuthorizationPolicy(chart, 'Policy', { action: AuthorizationAction.CUSTOM, provider: 'opa' });
+    expect(() => policy.addRule({ when: [{ key, values: ['bookinfo/x'] }] }))
+      .toThrow(/test\/Policy: rules\[0\]\.when\[0\]\.key ".*" is invalid: Istio does not support .* with the CUSTOM action/);
+  });
+
+  test('matches on source.serviceAccount and inline request headers', () => {
+    const chart = Testing.chart();
+    new AuthorizationPolicy(chart, 'Policy', {
+      action: AuthorizationAction.DENY,
+      rules: [{
+        to: [{ ports: [8080] }],
+        when: [
+          { key: 'source.serviceAccount', notValues: ['bookinfo/bookinfo-productpage'] },
+          { key: 'request.experimental.inline.headers[x-token]', values: ['*'] },
+        ],
+      }],
+    });
+    const manifests = Testing.synth(chart);
+    expect(manifests[0].spec.rules[0].when).toEqual([
+      { key: 'source.serviceAccount', notValues: ['bookinfo/bookinfo-productpage'] },
+      { key: 'request.experimental.inline.headers[x-token]', values: ['*'] },
+    ]);
+    expectValidIstio(manifests);
+  });
+
+  test('fails a malformed source.serviceAccount condition value', () => {
+    const chart = Testing.chart();
+    const policy = new AuthorizationPolicy(chart, 'Policy');
+    expect(() => policy.addRule({ when: [{ key: 'source.serviceAccount', values: ['bookinfo/*'] }] }))
+      .toThrow(/test\/Policy: rules\[0\]\.when\[0\]\.values\[0\] "bookinfo\/\*" is invalid: must be "<namespace>\/<service account name>"/);
+  });
+
+  test.each(['/a//{*}', '/a/{*}/b*', '/a/{*}/b c'])('fails the path template %s', (path) => {
+    const chart = Testing.chart();
+    const policy = new AuthorizationPolicy(chart, 'Policy');
+    expect(() => policy.addRule({ to: [{ paths: [path] }] }))
+      .toThrow(/test\/Policy: rules\[0\]\.to\[0\]\.operation\.paths\[0\] .* is invalid: must be a path starting with "\/"/);
+  });
+
   test('fails duplicate values', () => {
     const chart = Testing.chart();
     const policy = new AuthorizationPolicy(chart, 'Policy');

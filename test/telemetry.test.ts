@@ -22,7 +22,7 @@ describe('Telemetry', () => {
         customTags: {
           cluster: CustomTag.literal('east'),
           pod: CustomTag.environment('POD_NAME', 'unknown'),
-          user: CustomTag.header('x-user-id'),
+          user: CustomTag.header('x-user-id', 'anonymous'),
           authority: CustomTag.formatter('%REQ(:AUTHORITY)%'),
         },
         disableSpanReporting: false,
@@ -55,7 +55,7 @@ describe('Telemetry', () => {
           authority: { formatter: { value: '%REQ(:AUTHORITY)%' } },
           cluster: { literal: { value: 'east' } },
           pod: { environment: { name: 'POD_NAME', defaultValue: 'unknown' } },
-          user: { header: { name: 'x-user-id' } },
+          user: { header: { name: 'x-user-id', defaultValue: 'anonymous' } },
         },
         disableSpanReporting: false,
         disableContextPropagation: false,

@@ -393,7 +393,9 @@ function kialiRules(viewOnly: boolean): any[] {
   return [
     { apiGroups: [''], resources: ['configmaps', 'endpoints', 'pods/log'], verbs: read },
     { apiGroups: [''], resources: ['namespaces', 'pods', 'replicationcontrollers', 'services'], verbs: readPatch },
-    ...(viewOnly ? [] : [{ apiGroups: [''], resources: ['pods/portforward'], verbs: ['create', 'post'] }]),
+    // Kiali reads istiod's debug endpoints and the proxies' config dumps through port-forwarding,
+    // also in view-only mode (Kiali's viewer role grants it too).
+    { apiGroups: [''], resources: ['pods/portforward'], verbs: ['create', 'post'] },
     { apiGroups: ['apps'], resources: ['daemonsets', 'deployments', 'replicasets', 'statefulsets'], verbs: readPatch },
     { apiGroups: ['batch'], resources: ['cronjobs', 'jobs'], verbs: readPatch },
     {

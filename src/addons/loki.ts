@@ -172,7 +172,8 @@ function lokiConfig(retention: Duration | undefined): any {
     compactor: retention
       ? { working_directory: `${DATA}/compactor`, retention_enabled: true, delete_request_store: 'filesystem' }
       : undefined,
-    ruler: { storage: { type: 'local', local: { directory: `${DATA}/rules` } } },
+    // The ruler's WAL defaults to a path relative to the working directory, which is read-only.
+    ruler: { storage: { type: 'local', local: { directory: `${DATA}/rules` } }, wal: { dir: `${DATA}/ruler-wal` } },
     analytics: { reporting_enabled: false },
   };
 }

@@ -11,6 +11,7 @@ import { check, fail, validateDnsLabel, validatePercentage } from '../core/valid
 import { ExtensionProvider } from '../install/extension-provider';
 import { IstioMesh } from '../install/istio-mesh';
 import { Profile } from '../install/profile';
+import { DEFAULT_ROOT_NAMESPACE } from '../security/security-validation';
 
 /** The name of Envoy's built-in access log provider (file `/dev/stdout`). */
 const ENVOY_ACCESS_LOG_PROVIDER = 'envoy';
@@ -30,6 +31,9 @@ export interface JaegerAddonOptions extends JaegerOptions {
 
   /**
    * The name of the mesh config extension provider pointing at Jaeger's OTLP/gRPC receiver.
+   * With `mesh`, the provider is added to its mesh config. Without, the mesh must already
+   * define it as `opentelemetry` at `jaeger-collector.<namespace>.svc.cluster.local:4317` (the
+   * demo profile's `jaeger` provider does, for the `istio-system` namespace).
    *
    * @default 'jaeger'
    */
@@ -108,6 +112,23 @@ export interface ObservabilityAddonsProps {
    * @default 'mesh-default'
    */
   readonly telemetryName?: string;
+
+  /**
+   * The mesh root namespace (`meshConfig.rootNamespace`), where the mesh-wide Telemetry
+   * resource goes. Only needed without `mesh`, for a mesh whose root namespace is not Istio's
+   * default; a Telemetry in any other namespace would only apply to that namespace.
+   *
+   * @default - the root namespace of `mesh`, else 'istio-system'
+   */
+  readonly meshRootNamespace?: string;
+
+  /**
+   * The namespace istiod runs in, for Prometheus' `istiod` scrape job and Kiali. Only needed
+   * without `mesh`, for an istiod outside `istio-system`.
+   *
+   * @default - the namespace of `mesh`, else 'istio-system'
+   */
+  readonly istioNamespace?: string;
 }
 
 /**
@@ -180,7 +201,16 @@ export class ObservabilityAddons extends Construct {
     if (props.mesh && props.mesh.node.root !== this.node.root) {
       fail(this, 'mesh', props.mesh.node.path, 'the mesh is not part of this app; create the addons in the same app as the mesh');
     }
-    const istioNamespace = props.mesh?.namespace;
+    if (props.mesh && props.meshRootNamespace !== undefined) {
+      fail(this, 'meshRootNamespace', props.meshRootNamespace, 'is taken from the mesh config of `mesh`; leave it out');
+    }
+    if (props.mesh && props.istioNamespace !== undefined && props.istioNamespace !== props.mesh.namespace) {
+      fail(this, 'istioNamespace', props.istioNamespace, `istiod of the mesh ${props.mesh.node.path} runs in ${props.mesh.namespace}; leave it out`);
+    }
+    validateDnsLabel(this, 'meshRootNamespace', props.meshRootNamespace);
+    validateDnsLabel(this, 'istioNamespace', props.istioNamespace);
+    // istiod and the mesh root namespace are Istio's, not the addons': never the addon namespace.
+    const istioNamespace = props.mesh?.namespace ?? props.istioNamespace ?? DEFAULT_ADDON_NAMESPACE;
     const namespace = this.namespace;
 
     if (props.prometheus) {
@@ -215,7 +245,7 @@ export class ObservabilityAddons extends Construct {
     if (tracing || accessLogging) {
       const name = props.telemetryName ?? 'mesh-default';
       this.telemetry = new k.Telemetry(this, 'Telemetry', {
-        metadata: { name, namespace: rootNamespace(props.mesh) ?? namespace },
+        metadata: { name, namespace: rootNamespace(props.mesh) ?? props.meshRootNamespace ?? DEFAULT_ROOT_NAMESPACE },
         spec: { tracing, accessLogging },
       });
     }

@@ -144,7 +144,7 @@ export class Istiod extends Construct {
         kind: 'PodDisruptionBudget',
         name: this.name,
         namespaced: true,
-        labels: pilotLabels(ctx, { app: 'istiod' }),
+        labels: pilotLabels(ctx, { app: 'istiod', istio: 'pilot' }),
         body: { spec: { minAvailable: 1, selector: { matchLabels: selector } } },
       });
     }

@@ -5,8 +5,9 @@ import { PolicyAttachment } from './policy-attachment';
 import { PolicyTargetReference } from './policy-target-reference';
 import { Principal } from './principal';
 import {
-  DEFAULT_ROOT_NAMESPACE, DEFAULT_TRUST_DOMAIN, isIpConditionKey, validateConditionKey, validateMethod, validatePath,
-  validateProviderName, validateRequestPrincipal, validateServiceAccountRef, validateStringMatch, validateTrustDomain,
+  CUSTOM_UNSUPPORTED_SOURCE_FIELDS, DEFAULT_ROOT_NAMESPACE, DEFAULT_TRUST_DOMAIN, isCustomUnsupportedConditionKey, isIpConditionKey,
+  validateConditionKey, validateMethod, validatePath, validateProviderName, validateRequestPrincipal, validateServiceAccountRef,
+  validateStringMatch, validateTrustDomain,
 } from './security-validation';
 import * as k from '../../imports/security.istio.io';
 import { IstioResource, IstioResourceProps } from '../core/istio-resource';
@@ -49,7 +50,8 @@ export interface AuthorizationPolicyProps extends IstioResourceProps {
   /**
    * The rules; a request matching any of them gets the action. Add more with `addRule()`.
    *
-   * @default - no rules: an ALLOW policy then allows nothing, a DENY policy denies nothing
+   * @default - no rules: an ALLOW policy then allows nothing (deny-all); DENY and CUSTOM policies
+   * need at least one rule
    */
   readonly rules?: AuthorizationRule[];
 
@@ -272,10 +274,19 @@ export class AuthorizationPolicy extends IstioResource {
     if (this.action === AuthorizationAction.CUSTOM && this.rules.length === 0) {
       return [`${this.node.path}: rules [] is invalid: a CUSTOM policy without rules never delegates any request; add a rule (an empty rule {} matches every request)`];
     }
+    if (this.action === AuthorizationAction.DENY && this.rules.length === 0) {
+      return [`${this.node.path}: rules [] is invalid: Istio rejects a DENY policy without rules (it would never deny anything); add a rule (an empty rule {} denies every request)`];
+    }
     return [];
   }
 
   private renderRule(scope: IConstruct, field: string, rule: AuthorizationRule): any {
+    for (const key of ['from', 'to'] as const) {
+      if (rule[key] !== undefined && rule[key]!.length === 0) {
+        fail(scope, `${field}.${key}`, rule[key], `must not be empty: Istio rejects an empty list; leave ${key} out to match any ${key === 'from' ? 'source' : 'operation'}`);
+      }
+    }
+    if (this.action === AuthorizationAction.CUSTOM) this.checkCustomRule(scope, field, rule);
     const from = (rule.from ?? []).map((source, i) => ({ source: this.renderSource(scope, `${field}.from[${i}].source`, source) }));
     const to = (rule.to ?? []).map((operation, i) => ({ operation: renderOperation(scope, `${field}.to[${i}].operation`, operation) }));
     const when = (rule.when ?? []).map((condition, i) => renderCondition(scope, `${field}.when[${i}]`, condition));
@@ -285,6 +296,25 @@ export class AuthorizationPolicy extends IstioResource {
       ...(to.length > 0 ? { to } : {}),
       ...(when.length > 0 ? { when } : {}),
     };
+  }
+
+  /** Istio does not support identity-based matching in the rules of a CUSTOM policy. */
+  private checkCustomRule(scope: IConstruct, field: string, rule: AuthorizationRule): void {
+    (rule.from ?? []).forEach((source, i) => {
+      const values = source as Record<string, unknown[] | undefined>;
+      const unsupported = CUSTOM_UNSUPPORTED_SOURCE_FIELDS.find(key => values[key] !== undefined);
+      if (unsupported) {
+        const shown = values[unsupported]!.map(v => (typeof v === 'string' ? v : 'Principal'));
+        fail(scope, `${field}.from[${i}].source.${unsupported}`, shown,
+          `Istio does not support ${CUSTOM_UNSUPPORTED_SOURCE_FIELDS.join(', ')} with the CUSTOM action; match on IP blocks, operations or headers, or use an ALLOW/DENY policy`);
+      }
+    });
+    (rule.when ?? []).forEach((condition, i) => {
+      if (isCustomUnsupportedConditionKey(condition.key)) {
+        fail(scope, `${field}.when[${i}].key`, condition.key,
+          'Istio does not support source.namespace, source.serviceAccount, source.principal or request.auth.* conditions with the CUSTOM action');
+      }
+    });
   }
 
   private renderSource(scope: IConstruct, field: string, source: AuthorizationSource): Record<string, string[]> {
@@ -380,6 +410,7 @@ function renderCondition(scope: IConstruct, field: string, condition: Authorizat
     values.forEach((v, i) => {
       const f = `${field}.${name}[${i}]`;
       if (isIpConditionKey(condition.key)) validateIpOrCidr(scope, f, v);
+      else if (condition.key === 'source.serviceAccount') validateServiceAccountRef(scope, f, v);
       else if (condition.key === 'destination.port') validatePort(scope, f, /^\d+$/.test(v) ? Number(v) : NaN);
       else if (typeof v !== 'string' || v.length === 0) fail(scope, f, v, 'must be a non-empty string');
     });

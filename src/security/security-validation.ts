@@ -68,6 +68,8 @@ export function validateMethod(scope: IConstruct | undefined, field: string, met
   }
 }
 
+/** A literal segment of a path template (an RFC 3986 pchar sequence, as Envoy requires). */
+const TEMPLATE_LITERAL = /^[a-zA-Z0-9\-._~%!$&'()+,;:@=]+$/;
 const PATH_CHARS = /^[A-Za-z0-9\-._~!$&'()*+,;=:@%/{}]+$/;
 
 /**
@@ -79,9 +81,8 @@ export function validatePath(scope: IConstruct | undefined, field: string, path:
     + 'or a template whose segments may be "{*}" and, last, "{**}" ("/api/{*}/reviews/{**}")';
   if (typeof path !== 'string' || !PATH_CHARS.test(path) || path.includes('?') || path.includes('#')) fail(scope, field, path, expected);
   if (path.includes('{') || path.includes('}')) {
-    const segments = path.split('/');
-    const ok = path.startsWith('/') && !path.replace(/\{\*\*?\}/g, '').includes('*')
-      && segments.every((s, i) => !/[{}]/.test(s) || s === '{*}' || (s === '{**}' && i === segments.length - 1));
+    const segments = path.replace(/^\/|\/$/g, '').split('/');
+    const ok = path.startsWith('/') && segments.every((s, i) => s === '{*}' || (s === '{**}' && i === segments.length - 1) || TEMPLATE_LITERAL.test(s));
     if (!ok) fail(scope, field, path, expected);
     return;
   }
@@ -105,7 +106,7 @@ export function validateServiceAccountRef(scope: IConstruct | undefined, field: 
 }
 
 const CONDITION_KEYS = [
-  'source.ip', 'remote.ip', 'source.namespace', 'source.principal', 'destination.ip', 'destination.port',
+  'source.ip', 'remote.ip', 'source.namespace', 'source.serviceAccount', 'source.principal', 'destination.ip', 'destination.port',
   'connection.sni', 'request.auth.principal', 'request.auth.audiences', 'request.auth.presenter',
 ];
 const IP_CONDITION_KEYS = ['source.ip', 'remote.ip', 'destination.ip'];
@@ -113,12 +114,23 @@ const IP_CONDITION_KEYS = ['source.ip', 'remote.ip', 'destination.ip'];
 /** A `when` condition key Istio supports. */
 export function validateConditionKey(scope: IConstruct | undefined, field: string, key: string): void {
   const ok = CONDITION_KEYS.includes(key)
-    || /^request\.headers\[[^\[\]\s]+\]$/.test(key)
+    || /^request\.(experimental\.inline\.)?headers\[[^\[\]\s]+\]$/.test(key)
     || /^request\.auth\.claims(\[[^\[\]\s]+\])+$/.test(key)
     || /^experimental\.envoy\.filters\.[A-Za-z0-9_.]+\[[^\[\]\s]+\](\[[^\[\]\s]+\])*$/.test(key);
   if (!ok) {
-    fail(scope, field, key, `must be one of ${CONDITION_KEYS.join(', ')}, request.headers[<name>], request.auth.claims[<claim>]([<nested>]...) or experimental.envoy.filters.*`);
+    fail(scope, field, key, `must be one of ${CONDITION_KEYS.join(', ')}, request.headers[<name>], request.experimental.inline.headers[<name>], request.auth.claims[<claim>]([<nested>]...) or experimental.envoy.filters.*`);
   }
+}
+
+/** Source fields Istio rejects in the rules of a CUSTOM policy. */
+export const CUSTOM_UNSUPPORTED_SOURCE_FIELDS = [
+  'principals', 'notPrincipals', 'requestPrincipals', 'notRequestPrincipals',
+  'namespaces', 'notNamespaces', 'serviceAccounts', 'notServiceAccounts',
+];
+
+/** Whether the CUSTOM action rejects a `when` key. */
+export function isCustomUnsupportedConditionKey(key: string): boolean {
+  return key === 'source.namespace' || key === 'source.serviceAccount' || key === 'source.principal' || key.startsWith('request.auth.');
 }
 
 /** Whether a condition key carries IP addresses or CIDR blocks. */

@@ -129,15 +129,15 @@ const lines = [
 ];
 
 function targets(): Array<{ target: string; measured: string; met: boolean }> {
-  const out = [{
+  const result = [{
     target: '(1) bookinfo + demo control plane + addons under 0.4 s',
     measured: `${s3(bookinfo.medianMs)} (floor for the same YAML ${s3(bookinfoFloor.medianMs)})`,
     met: bookinfo.medianMs < 400,
   }];
   const m1k = mesh.find(m => m.n === 1000);
   if (m1k) {
-    out.push({ target: '(2) 1,000 services under 3 s', measured: s3(m1k.istio.medianMs), met: m1k.istio.medianMs < 3000 });
-    out.push({
+    result.push({ target: '(2) 1,000 services under 3 s', measured: s3(m1k.istio.medianMs), met: m1k.istio.medianMs < 3000 });
+    result.push({
       target: '(2) 1,000 services at most 1.5× the raw baseline',
       measured: `${(m1k.istio.medianMs / m1k.raw.medianMs).toFixed(2)}×`,
       met: m1k.istio.medianMs <= 1.5 * m1k.raw.medianMs,
@@ -145,14 +145,14 @@ function targets(): Array<{ target: string; measured: string; met: boolean }> {
   }
   const m10k = mesh.find(m => m.n === 10000);
   if (m10k) {
-    out.push({ target: '(2) 10,000 services under 30 s', measured: s3(m10k.istio.medianMs), met: m10k.istio.medianMs < 30000 });
-    out.push({ target: '(2) 10,000 services under 1 GiB', measured: `${m10k.istio.maxRssMb.toFixed(0)} MiB`, met: m10k.istio.maxRssMb < 1024 });
+    result.push({ target: '(2) 10,000 services under 30 s', measured: s3(m10k.istio.medianMs), met: m10k.istio.medianMs < 30000 });
+    result.push({ target: '(2) 10,000 services under 1 GiB', measured: `${m10k.istio.maxRssMb.toFixed(0)} MiB`, met: m10k.istio.maxRssMb < 1024 });
   }
   if (m1k && m10k) {
     const growth = m10k.istio.medianMs / m1k.istio.medianMs;
-    out.push({ target: '(2) growth close to linear (1,000 → 10,000)', measured: `${growth.toFixed(1)}× the time for 10× the services`, met: growth <= 12 });
+    result.push({ target: '(2) growth close to linear (1,000 → 10,000)', measured: `${growth.toFixed(1)}× the time for 10× the services`, met: growth <= 12 });
   }
-  return out;
+  return result;
 }
 if (!quick) writeFileSync(join(root, 'BENCHMARKS.md'), lines.join('\n'));
 console.log(quick ? '(quick run: BENCHMARKS.md not written)' : 'wrote BENCHMARKS.md');
