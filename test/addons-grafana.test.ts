@@ -114,6 +114,28 @@ describe('Grafana', () => {
     expect(find(manifests, 'Deployment', 'grafana').spec.replicas).toEqual(2);
   });
 
+  test('served from the sub path of its external URL: in-cluster URL and probes include it', () => {
+    const chart = Testing.chart();
+    const prometheus = new Prometheus(chart, 'Prometheus');
+    const grafana = new Grafana(chart, 'Grafana', { prometheus, externalUrl: 'https://mesh.example.com/grafana' });
+    const manifests = Testing.synth(chart);
+
+    expect(find(manifests, 'ConfigMap', 'grafana').data['grafana.ini'])
+      .toContain('[server]\nroot_url = https://mesh.example.com/grafana\nserve_from_sub_path = true\n');
+    expect(grafana.url).toEqual('http://grafana.istio-system:3000/grafana');
+    expect(container(manifests, 'Deployment', 'grafana', 'grafana')).toMatchObject({
+      readinessProbe: { httpGet: { path: '/grafana/api/health', port: 3000 } },
+      livenessProbe: { httpGet: { path: '/grafana/api/health', port: 3000 } },
+    });
+  });
+
+  test('without a sub path, the in-cluster URL is the Service root', () => {
+    const chart = Testing.chart();
+    const grafana = new Grafana(chart, 'Grafana', { prometheus: new Prometheus(chart, 'Prometheus'), externalUrl: 'https://grafana.example.com/' });
+    expect(grafana.url).toEqual('http://grafana.istio-system:3000');
+    expect(find(Testing.synth(chart), 'ConfigMap', 'grafana').data['grafana.ini']).toContain('[server]\nroot_url = https://grafana.example.com/\n\n');
+  });
+
   describe('Istio dashboards', () => {
     test('provisions mesh, service, workload and control plane dashboards as valid JSON', () => {
       const chart = Testing.chart();

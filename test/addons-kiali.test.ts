@@ -1,5 +1,5 @@
 import { Testing } from 'cdk8s';
-import { configFile, container, find, kinds } from './addons-helpers';
+import { configFile, container, find, kinds, podSpec } from './addons-helpers';
 import { Grafana } from '../src/addons/grafana';
 import { Jaeger } from '../src/addons/jaeger';
 import { Kiali, KialiAuth, KialiAuthStrategy } from '../src/addons/kiali';
@@ -78,6 +78,7 @@ describe('Kiali', () => {
     expect(config.external_services.grafana).toEqual({ enabled: false });
     expect(config.external_services.tracing).toEqual({ enabled: false });
     expect(container(manifests, 'Deployment', 'kiali', 'kiali').env.map((e: any) => e.name)).toEqual(['ACTIVE_NAMESPACE', 'LOG_LEVEL']);
+    expect(podSpec(manifests, 'Deployment', 'kiali').volumes.map((v: any) => v.name)).toEqual(['config', 'secret']);
   });
 
   test('token login signs sessions with the key from the kiali-signing-key Secret', () => {
@@ -87,7 +88,11 @@ describe('Kiali', () => {
 
     expect(configFile(manifests, 'kiali', 'config.yaml').auth).toEqual({ strategy: 'token' });
     const kiali = container(manifests, 'Deployment', 'kiali', 'kiali');
-    expect(kiali.env).toContainEqual({ name: 'LOGIN_TOKEN_SIGNING_KEY', valueFrom: { secretKeyRef: { name: 'kiali-signing-key', key: 'key' } } });
+    // Kiali 2 reads the key from /kiali-override-secrets/login-token-signing-key/value.txt (it ignores environment variables)
+    expect(kiali.volumeMounts).toContainEqual({ name: 'signing-key', mountPath: '/kiali-override-secrets/login-token-signing-key', readOnly: true });
+    expect(podSpec(manifests, 'Deployment', 'kiali').volumes).toContainEqual(
+      { name: 'signing-key', secret: { secretName: 'kiali-signing-key', items: [{ key: 'key', path: 'value.txt' }] } });
+    expect(kiali.env.map((e: any) => e.name)).not.toContain('LOGIN_TOKEN_SIGNING_KEY');
     expect(kiali.livenessProbe.httpGet.path).toEqual('/mesh/healthz');
     expect(configFile(manifests, 'kiali', 'config.yaml').deployment.namespace).toEqual('kiali');
   });
@@ -127,6 +132,39 @@ describe('Kiali', () => {
       .toThrow(/test\/Kiali: externalUrl "kiali.example.com" is invalid: must be an http or https URL/);
   });
 
+  test('has the RBAC rules of the upstream Kiali ClusterRole (without the OpenShift ones)', () => {
+    const chart = Testing.chart();
+    new Kiali(chart, 'Kiali', { prometheus: new Prometheus(chart, 'Prometheus') });
+    const rules = find(Testing.synth(chart), 'ClusterRole', 'kiali-istio-system').rules;
+    const rw = ['get', 'list', 'watch', 'patch'];
+    expect(rules).toEqual([
+      { apiGroups: [''], resources: ['configmaps', 'endpoints', 'pods/log'], verbs: ['get', 'list', 'watch'] },
+      { apiGroups: [''], resources: ['namespaces', 'pods', 'replicationcontrollers', 'services'], verbs: rw },
+      { apiGroups: [''], resources: ['pods/portforward'], verbs: ['create', 'post'] },
+      { apiGroups: ['apps'], resources: ['daemonsets', 'deployments', 'replicasets', 'statefulsets'], verbs: rw },
+      { apiGroups: ['batch'], resources: ['cronjobs', 'jobs'], verbs: rw },
+      {
+        apiGroups: ['networking.istio.io', 'security.istio.io', 'extensions.istio.io', 'telemetry.istio.io', 'gateway.networking.k8s.io', 'inference.networking.k8s.io'],
+        resources: ['*'],
+        verbs: ['get', 'list', 'watch', 'create', 'delete', 'patch'],
+      },
+      { apiGroups: ['authentication.k8s.io'], resources: ['tokenreviews'], verbs: ['create'] },
+      { apiGroups: ['admissionregistration.k8s.io'], resources: ['mutatingwebhookconfigurations'], verbs: ['get', 'list', 'watch'] },
+    ]);
+  });
+
+  test('reaches a Grafana served from a sub path at that sub path', () => {
+    const chart = Testing.chart();
+    const prometheus = new Prometheus(chart, 'Prometheus');
+    const grafana = new Grafana(chart, 'Grafana', { prometheus, externalUrl: 'https://mesh.example.com/grafana/' });
+    new Kiali(chart, 'Kiali', { prometheus, grafana });
+    const config = configFile(Testing.synth(chart), 'kiali', 'config.yaml');
+    expect(config.external_services.grafana).toMatchObject({
+      internal_url: 'http://grafana.istio-system:3000/grafana',
+      external_url: 'https://mesh.example.com/grafana/',
+    });
+  });
+
   test('a strategy by name', () => {
     expect(KialiAuth.fromStrategyName('token').strategy).toEqual(KialiAuthStrategy.TOKEN);
   });
@@ -136,10 +174,13 @@ describe('Kiali', () => {
     new Kiali(chart, 'Kiali', { prometheus: new Prometheus(chart, 'Prometheus'), viewOnly: true });
     const manifests = Testing.synth(chart);
 
-    const verbs = new Set(find(manifests, 'ClusterRole', 'kiali-istio-system').rules
-      .filter((r: any) => !r.resources.includes('tokenreviews'))
+    const rules = find(manifests, 'ClusterRole', 'kiali-istio-system').rules;
+    const verbs = new Set(rules
+      .filter((r: any) => !r.resources.includes('tokenreviews') && !r.resources.includes('pods/portforward'))
       .flatMap((r: any) => r.verbs));
     expect([...verbs].sort()).toEqual(['get', 'list', 'watch']);
+    // Kiali reads istiod's registry and the proxies' config dumps through port-forwarding, even view-only
+    expect(rules).toContainEqual({ apiGroups: [''], resources: ['pods/portforward'], verbs: ['create', 'post'] });
     expect(configFile(manifests, 'kiali', 'config.yaml').deployment.view_only_mode).toBe(true);
   });
 

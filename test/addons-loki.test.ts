@@ -51,6 +51,8 @@ describe('Loki', () => {
     ]);
     expect(config.limits_config.retention_period).toEqual('168h');
     expect(config.compactor).toEqual({ working_directory: '/var/loki/compactor', retention_enabled: true, delete_request_store: 'filesystem' });
+    // everything Loki writes is under the data volume (the root filesystem is read-only)
+    expect(config.ruler).toEqual({ storage: { type: 'local', local: { directory: '/var/loki/rules' } }, wal: { dir: '/var/loki/ruler-wal' } });
   });
 
   test('uses an emptyDir with ephemeral storage', () => {

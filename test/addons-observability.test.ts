@@ -67,6 +67,42 @@ describe('ObservabilityAddons', () => {
     expect(addons.loki).toBeUndefined();
   });
 
+  test('every in-cluster address one addon or the mesh uses resolves to an emitted Service port backed by a container port', () => {
+    // GIVEN: everything, in a namespace of its own
+    const chart = Testing.chart();
+    const mesh = new IstioMesh(chart, 'Istio');
+    new ObservabilityAddons(chart, 'Addons', {
+      mesh, namespace: 'observability', prometheus: {}, grafana: {}, jaeger: {}, kiali: {}, loki: {},
+    });
+    const manifests = Testing.synth(chart);
+
+    // WHEN: collecting every address the configs contain
+    const kiali = configFile(manifests, 'kiali', 'config.yaml').external_services;
+    const addresses: string[] = [
+      kiali.prometheus.url, kiali.grafana.internal_url, kiali.tracing.internal_url,
+      ...configFile(manifests, 'grafana', 'datasources.yaml').datasources.map((d: any) => d.url),
+      ...meshConfig(manifests).extensionProviders.map((p: any) => `grpc://${p.opentelemetry.service}:${p.opentelemetry.port}`),
+    ];
+    expect(addresses).toHaveLength(7);
+
+    // THEN: each names a Service, a port of it, and a container port of the pods it selects
+    for (const address of addresses) {
+      const url = new URL(address);
+      const [name, namespace] = url.hostname.split('.');
+      const port = Number(url.port || 80);
+      const service = manifests.find(m => m.kind === 'Service' && m.metadata.name === name && m.metadata.namespace === namespace);
+      expect({ address, service: service?.metadata.name }).toEqual({ address, service: name });
+      const servicePort = service.spec.ports.find((p: any) => p.port === port);
+      expect({ address, port: servicePort?.port }).toEqual({ address, port });
+      const workload = manifests.find(m => ['Deployment', 'StatefulSet'].includes(m.kind) && m.metadata.namespace === namespace
+        && Object.entries(service.spec.selector).every(([k, v]) => m.spec.template.metadata.labels[k] === v));
+      const containerPorts = workload.spec.template.spec.containers.flatMap((c: any) => c.ports ?? []);
+      const target = servicePort.targetPort ?? servicePort.port;
+      const backed = containerPorts.some((c: any) => c.containerPort === target || c.name === target);
+      expect({ address, backed }).toEqual({ address, backed: true });
+    }
+  });
+
   test('Prometheus scrape jobs match what the mesh installs: istiod\'s monitoring port and the annotated gateways', () => {
     const chart = Testing.chart();
     const mesh = new IstioMesh(chart, 'Istio', { profile: Profile.DEMO });
@@ -123,17 +159,44 @@ describe('ObservabilityAddons', () => {
     expect(manifests.filter(m => m.kind === 'Telemetry')).toEqual([]);
   });
 
-  test('without a mesh, only the Telemetry names the provider; addons go to the namespace given', () => {
+  test('without a mesh, only the Telemetry names the provider; addons go to the namespace given, the Telemetry to the mesh root namespace', () => {
     const chart = Testing.chart();
-    new ObservabilityAddons(chart, 'Addons', { namespace: 'observability', jaeger: {}, telemetryName: 'tracing' });
+    new ObservabilityAddons(chart, 'Addons', { namespace: 'observability', prometheus: {}, kiali: {}, jaeger: {}, telemetryName: 'tracing' });
     const manifests = Testing.synth(chart);
 
     expect(manifests.filter(m => m.kind === 'ConfigMap' && m.metadata.name === 'istio')).toEqual([]);
     expect(find(manifests, 'Service', 'jaeger-collector').metadata.namespace).toEqual('observability');
+    // a Telemetry in the addon namespace would only apply to that namespace, not the mesh
     expect(find(manifests, 'Telemetry', 'tracing')).toMatchObject({
-      metadata: { namespace: 'observability' },
+      metadata: { namespace: 'istio-system' },
       spec: { tracing: [{ providers: [{ name: 'jaeger' }], randomSamplingPercentage: 1 }] },
     });
+    // istiod stays in Istio's namespace: Prometheus scrapes it and Kiali reads it there
+    expect(configFile(manifests, 'prometheus', 'prometheus.yml').scrape_configs[1].kubernetes_sd_configs[0].namespaces.names).toEqual(['istio-system']);
+    const kiali = configFile(manifests, 'kiali', 'config.yaml');
+    expect(kiali.istio_namespace).toEqual('istio-system');
+    expect(kiali.external_services.istio).toEqual({ root_namespace: 'istio-system' });
+    expect(kiali.external_services.prometheus).toEqual({ url: 'http://prometheus.observability:9090' });
+    expectValidIstio(manifests);
+  });
+
+  test('without a mesh, the mesh root namespace and istiod namespace can be given', () => {
+    const chart = Testing.chart();
+    new ObservabilityAddons(chart, 'Addons', {
+      namespace: 'observability', meshRootNamespace: 'istio-config', istioNamespace: 'istio-cp', prometheus: {}, accessLogs: true,
+    });
+    const manifests = Testing.synth(chart);
+    expect(find(manifests, 'Telemetry', 'mesh-default').metadata.namespace).toEqual('istio-config');
+    expect(configFile(manifests, 'prometheus', 'prometheus.yml').scrape_configs[1].kubernetes_sd_configs[0].namespaces.names).toEqual(['istio-cp']);
+  });
+
+  test('fails meshRootNamespace or a different istioNamespace together with a mesh', () => {
+    const chart = Testing.chart();
+    const mesh = new IstioMesh(chart, 'Istio');
+    expect(() => new ObservabilityAddons(chart, 'A', { mesh, meshRootNamespace: 'x', accessLogs: true }))
+      .toThrow(/test\/A: meshRootNamespace "x" is invalid: is taken from the mesh config of `mesh`/);
+    expect(() => new ObservabilityAddons(chart, 'B', { mesh, istioNamespace: 'other', accessLogs: true }))
+      .toThrow(/test\/B: istioNamespace "other" is invalid: istiod of the mesh test\/Istio runs in istio-system/);
   });
 
   test('a custom provider name and a mesh in another namespace', () => {

@@ -57,7 +57,7 @@ describe('Prometheus', () => {
     const config = configFile(Testing.synth(chart), 'prometheus', 'prometheus.yml');
 
     expect(config.global).toEqual({ scrape_interval: '15s', scrape_timeout: '10s', evaluation_interval: '1m' });
-    expect(config.scrape_configs.map((j: any) => j.job_name)).toEqual(['prometheus', 'istiod', 'kubernetes-pods']);
+    expect(config.scrape_configs.map((j: any) => j.job_name)).toEqual(['prometheus', 'istiod', 'kubernetes-pods', 'kubernetes-pods-slow']);
     const istiod = config.scrape_configs[1];
     expect(istiod.kubernetes_sd_configs).toEqual([{ role: 'endpointslice', namespaces: { names: ['istio-system'] } }]);
     expect(istiod.relabel_configs[0]).toEqual({
@@ -79,6 +79,23 @@ describe('Prometheus', () => {
     ]));
   });
 
+  test('honours prometheus.io/scrape_slow: slow pods leave the 15s job for a 5m one, as upstream', () => {
+    const chart = Testing.chart();
+    new Prometheus(chart, 'Prometheus');
+    const jobs = configFile(Testing.synth(chart), 'prometheus', 'prometheus.yml').scrape_configs;
+
+    const pods = jobs.find((j: any) => j.job_name === 'kubernetes-pods');
+    expect(pods.relabel_configs.slice(0, 2)).toEqual([
+      { action: 'keep', source_labels: ['__meta_kubernetes_pod_annotation_prometheus_io_scrape'], regex: 'true' },
+      { action: 'drop', source_labels: ['__meta_kubernetes_pod_annotation_prometheus_io_scrape_slow'], regex: 'true' },
+    ]);
+    const slow = jobs.find((j: any) => j.job_name === 'kubernetes-pods-slow');
+    expect(slow).toMatchObject({ scrape_interval: '5m', scrape_timeout: '30s', honor_labels: true, kubernetes_sd_configs: [{ role: 'pod' }] });
+    expect(slow.relabel_configs[0]).toEqual({ action: 'keep', source_labels: ['__meta_kubernetes_pod_annotation_prometheus_io_scrape_slow'], regex: 'true' });
+    // the same target rules (port, path, scheme annotations) as the main job
+    expect(slow.relabel_configs.slice(1)).toEqual(pods.relabel_configs.slice(2));
+  });
+
   test('adds the envoy-stats job when asked and static jobs added later', () => {
     const chart = Testing.chart();
     const prometheus = new Prometheus(chart, 'Prometheus', { scrapeEnvoyStatsPort: true, istioNamespace: 'istio-cp' });
@@ -86,16 +103,16 @@ describe('Prometheus', () => {
     prometheus.addStaticScrapeJob('postgres', ['db.data:9187'], { scrapeInterval: Duration.minutes(1) });
     const config = configFile(Testing.synth(chart), 'prometheus', 'prometheus.yml');
 
-    expect(prometheus.scrapeJobNames).toEqual(['prometheus', 'istiod', 'kubernetes-pods', 'envoy-stats', 'postgres']);
+    expect(prometheus.scrapeJobNames).toEqual(['prometheus', 'istiod', 'kubernetes-pods', 'kubernetes-pods-slow', 'envoy-stats', 'postgres']);
     expect(config.scrape_configs[1].kubernetes_sd_configs[0].namespaces.names).toEqual(['istio-cp']);
-    expect(config.scrape_configs[3]).toMatchObject({
+    expect(config.scrape_configs[4]).toMatchObject({
       job_name: 'envoy-stats',
       metrics_path: '/stats/prometheus',
       relabel_configs: expect.arrayContaining([
         { action: 'keep', source_labels: ['__meta_kubernetes_pod_container_port_name'], regex: '.*-envoy-prom' },
       ]),
     });
-    expect(config.scrape_configs[4]).toEqual({ job_name: 'postgres', scrape_interval: '1m', static_configs: [{ targets: ['db.data:9187'] }] });
+    expect(config.scrape_configs[5]).toEqual({ job_name: 'postgres', scrape_interval: '1m', static_configs: [{ targets: ['db.data:9187'] }] });
   });
 
   test('runs the upstream image with retention, storage and resources from props', () => {

@@ -331,6 +331,17 @@ describe('DestinationRule', () => {
       expect(() => new DestinationRule(chart, 'd', { host: 'rev_iews' })).toThrow(/test\/d: host "rev_iews" is invalid/);
     });
 
+    test('fails on an invalid metadata name or labels, and on invalid workload selector labels (synth time)', () => {
+      const chart = Testing.chart();
+      expect(() => new DestinationRule(chart, 'a', { metadata: { name: '-reviews' }, host: 'reviews' }))
+        .toThrow(/test\/a: metadata\.name "-reviews" is invalid/);
+      expect(() => new DestinationRule(chart, 'b', { metadata: { labels: { app: 'bad value!' } }, host: 'reviews' }))
+        .toThrow(/test\/b: metadata\.labels\["app"\] "bad value!" is invalid/);
+      const synthChart = Testing.chart();
+      new DestinationRule(synthChart, 'c', { host: 'reviews', workloadSelector: WorkloadSelector.fromLabels({ 'app/x/y': 'reviews' }) });
+      expect(() => Testing.synth(synthChart)).toThrow(/test\/c: workloadSelector\.matchLabels key "app\/x\/y" is invalid/);
+    });
+
     test('fails on invalid exportTo', () => {
       const chart = Testing.chart();
       expect(() => new DestinationRule(chart, 'a', { host: 'reviews', exportTo: ['*', '.'] })).toThrow(/test\/a: exportTo \["\*","\."\] is invalid/);

@@ -53,6 +53,15 @@ describe('HTTP route fields', () => {
           gateways: [{ gatewayName: 'mesh' }, { gatewayName: 'internal', gatewayNamespace: 'istio-system' }],
           statPrefix: 'reviews-api',
         },
+        {
+          authority: StringMatch.exact('reviews.bookinfo.com'),
+          scheme: StringMatch.prefix('http'),
+          method: StringMatch.regex('GET|HEAD'),
+          headers: { 'x-tenant': StringMatch.prefix('team-'), 'x-request-id': StringMatch.regex('[0-9a-f-]+') },
+          withoutHeaders: { 'x-internal': StringMatch.exact('true'), 'x-env': StringMatch.prefix('dev') },
+          queryParams: { id: StringMatch.regex('[0-9]+') },
+        },
+        { authority: StringMatch.regex('reviews\\.(bookinfo|example)\\.com'), scheme: StringMatch.regex('https?'), method: StringMatch.prefix('P') },
         { uri: StringMatch.prefix('') },
       ],
       route: [{ destination: reviews('v1') }],
@@ -78,6 +87,15 @@ describe('HTTP route fields', () => {
         gateways: ['mesh', 'istio-system/internal'],
         statPrefix: 'reviews-api',
       },
+      {
+        authority: { exact: 'reviews.bookinfo.com' },
+        scheme: { prefix: 'http' },
+        method: { regex: 'GET|HEAD' },
+        headers: { 'x-request-id': { regex: '[0-9a-f-]+' }, 'x-tenant': { prefix: 'team-' } },
+        withoutHeaders: { 'x-env': { prefix: 'dev' }, 'x-internal': { exact: 'true' } },
+        queryParams: { id: { regex: '[0-9]+' } },
+      },
+      { authority: { regex: 'reviews\\.(bookinfo|example)\\.com' }, scheme: { regex: 'https?' }, method: { prefix: 'P' } },
       { uri: { prefix: '' } },
     ]);
   });
@@ -107,7 +125,14 @@ describe('HTTP route fields', () => {
     // GIVEN
     const { chart } = vsWith({
       route: [
-        { destination: reviews('v1'), weight: 90, headers: { response: { set: { 'x-version': 'v1' } } } },
+        {
+          destination: reviews('v1'),
+          weight: 90,
+          headers: {
+            request: { set: { 'x-route': 'stable' } },
+            response: { set: { 'x-version': 'v1' }, add: { 'x-pool': 'a' }, remove: ['x-envoy-upstream-service-time'] },
+          },
+        },
         { destination: reviews('v2'), weight: 10, headers: { request: { add: { 'x-canary': 'true' }, remove: ['x-debug'] } } },
       ],
       headers: {
@@ -130,7 +155,14 @@ describe('HTTP route fields', () => {
     // THEN
     const route = firstHttpRoute(chart);
     expect(route.route).toEqual([
-      { destination: { host: 'reviews', subset: 'v1' }, weight: 90, headers: { response: { set: { 'x-version': 'v1' } } } },
+      {
+        destination: { host: 'reviews', subset: 'v1' },
+        weight: 90,
+        headers: {
+          request: { set: { 'x-route': 'stable' } },
+          response: { set: { 'x-version': 'v1' }, add: { 'x-pool': 'a' }, remove: ['x-envoy-upstream-service-time'] },
+        },
+      },
       { destination: { host: 'reviews', subset: 'v2' }, weight: 10, headers: { request: { add: { 'x-canary': 'true' }, remove: ['x-debug'] } } },
     ]);
     expect(route.headers).toEqual({
@@ -174,11 +206,11 @@ describe('HTTP route fields', () => {
   test('mirror with a percentage', () => {
     const { chart } = vsWith({
       route: [{ destination: reviews('v1') }],
-      mirror: reviews('v2'),
+      mirror: Destination.fromSubset(subset('reviews', 'v2'), { port: 9080 }),
       mirrorPercentage: 25,
     });
     const route = firstHttpRoute(chart);
-    expect(route.mirror).toEqual({ host: 'reviews', subset: 'v2' });
+    expect(route.mirror).toEqual({ host: 'reviews', subset: 'v2', port: { number: 9080 } });
     expect(route.mirrorPercentage).toEqual({ value: 25 });
   });
 
@@ -200,7 +232,7 @@ describe('HTTP route fields', () => {
     const { chart } = vsWith({
       route: [{ destination: reviews('v1') }],
       corsPolicy: {
-        allowOrigins: [StringMatch.exact('https://bookinfo.com'), StringMatch.regex('https://.*\\.bookinfo\\.com')],
+        allowOrigins: [StringMatch.exact('https://bookinfo.com'), StringMatch.regex('https://.*\\.bookinfo\\.com'), StringMatch.prefix('https://admin.')],
         allowMethods: [HttpMethod.GET, HttpMethod.POST],
         allowHeaders: ['x-request-id', 'content-type'],
         exposeHeaders: ['x-served-by'],
@@ -210,7 +242,7 @@ describe('HTTP route fields', () => {
       },
     });
     expect(firstHttpRoute(chart).corsPolicy).toEqual({
-      allowOrigins: [{ exact: 'https://bookinfo.com' }, { regex: 'https://.*\\.bookinfo\\.com' }],
+      allowOrigins: [{ exact: 'https://bookinfo.com' }, { regex: 'https://.*\\.bookinfo\\.com' }, { prefix: 'https://admin.' }],
       allowMethods: ['GET', 'POST'],
       allowHeaders: ['x-request-id', 'content-type'],
       exposeHeaders: ['x-served-by'],

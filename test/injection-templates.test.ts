@@ -3,7 +3,7 @@ import { parse, parseAllDocuments } from 'yaml';
 import {
   InjectionImagePullPolicy, InjectionPolicy, InjectionSelectorOperator, SidecarInjectorTemplates,
 } from '../src/install/injection/injection-config';
-import { balancedActions, renderInjectionConfig, renderInjectionValues } from '../src/install/injection/render';
+import { assertTemplate, balancedActions, renderInjectionConfig, renderInjectionValues } from '../src/install/injection/render';
 
 // Expectations below are facts read from the injector ConfigMap `istioctl manifest generate`
 // renders for Istio 1.30.3 (container names, args, env names, ports, probes, volumes).
@@ -103,6 +103,9 @@ const config = parse(SidecarInjectorTemplates.renderConfig());
 const sidecar: string = config.templates.sidecar;
 const gateway: string = config.templates.gateway;
 const kubeGateway: string = config.templates['kube-gateway'];
+const grpcAgent: string = config.templates['grpc-agent'];
+const grpcSimple: string = config.templates['grpc-simple'];
+const waypoint: string = config.templates.waypoint;
 
 const DEFAULT = [
   '.Values.global.proxy.startupProbe.enabled', 'ne (printf "%v" $mode) "NONE"', 'eq .Values.global.pilotCertProvider "istiod"',
@@ -122,7 +125,7 @@ describe('injector config', () => {
     expect(config.alwaysInjectSelector).toEqual([]);
     expect(config.neverInjectSelector).toEqual([]);
     expect(config.injectedAnnotations).toEqual({});
-    expect(Object.keys(config.templates)).toEqual(['sidecar', 'gateway', 'kube-gateway']);
+    expect(Object.keys(config.templates)).toEqual(['sidecar', 'gateway', 'grpc-simple', 'grpc-agent', 'waypoint', 'kube-gateway']);
   });
 
   test('renders the options', () => {
@@ -151,7 +154,9 @@ describe('injector config', () => {
     expect(SidecarInjectorTemplates.renderConfig()).toEqual(SidecarInjectorTemplates.renderConfig());
   });
 
-  test.each([['sidecar', sidecar], ['gateway', gateway], ['kube-gateway', kubeGateway]])('the %s template has balanced delimiters and blocks', (_name, template) => {
+  test.each(Object.keys(config.templates))('the %s template has balanced delimiters and blocks', name => {
+    const template: string = config.templates[name];
+    expect(template.length).toBeGreaterThan(100);
     expect(balancedActions(template)).toBe(true);
     expect(() => parseTemplate(template)).not.toThrow();
   });
@@ -166,9 +171,10 @@ describe('injector config', () => {
     const values = JSON.parse(SidecarInjectorTemplates.renderValues());
     const optional = new Set([
       'global.proxy.capNetBindService', 'global.proxy.holdApplicationUntilProxyStarts', 'global.proxy.lifecycle',
-      'global.trustDomain', 'global.trustBundleName', 'pilot.crlConfigMapName',
+      'global.trustDomain', 'global.trustBundleName', 'pilot.crlConfigMapName', 'global.platform',
     ]);
-    const referenced = new Set([...(sidecar + gateway + kubeGateway).matchAll(/\.Values\.([A-Za-z_.]+[A-Za-z_])/g)].map(m => m[1]));
+    const all = Object.values<string>(config.templates).join('\n');
+    const referenced = new Set([...all.matchAll(/\.Values\.([A-Za-z_.]+[A-Za-z_])/g)].map(m => m[1]));
     const missing = [...referenced].filter(path => !optional.has(path)
       && path.split('.').reduce<any>((node, key) => (node === undefined ? undefined : node[key]), values) === undefined);
     expect(missing).toEqual([]);
@@ -444,6 +450,294 @@ describe('kube-gateway template', () => {
   });
 });
 
+describe('grpc-agent template', () => {
+  const APP = '$index, $container := .Spec.Containers';
+  const GRPC_AGENT = [...DEFAULT, APP, 'ne $container.Name "istio-proxy"'];
+  const pod = parse(render(grpcAgent, GRPC_AGENT));
+  const proxy = pod.spec.containers[0];
+
+  test('can be requested by pods, alone or in an alias', () => {
+    expect(() => assertTemplate(undefined, 'inject.istio.io/templates', 'grpc-agent')).not.toThrow();
+    expect(() => assertTemplate(undefined, 'inject.istio.io/templates', 'grpc-simple')).not.toThrow();
+    const custom = parse(renderInjectionConfig({ aliases: { proxyless: ['grpc-agent'] }, defaultTemplates: ['sidecar'] }));
+    expect(custom.aliases).toEqual({ proxyless: ['grpc-agent'] });
+    expect(custom.templates['grpc-agent']).toEqual(grpcAgent);
+  });
+
+  test('keeps the application\'s probes and leaves the mTLS label to the user', () => {
+    expect(pod.metadata.labels).toEqual({ 'service.istio.io/canonical-name': 'v', 'service.istio.io/canonical-revision': 'v' });
+    expect(pod.metadata.annotations).toEqual({
+      'istio.io/rev': 'v',
+      'kubectl.kubernetes.io/default-logs-container': 'v',
+      'kubectl.kubernetes.io/default-container': 'v',
+      'sidecar.istio.io/rewriteAppHTTPProbers': 'false',
+    });
+    expect(pod.spec.initContainers).toBeUndefined();
+  });
+
+  test('runs pilot-agent without Envoy, ready on its status port before the application starts', () => {
+    expect(names(pod.spec.containers)).toEqual(['istio-proxy', 'v']);
+    expect(proxy.image).toEqual('proxy-image');
+    expect(proxy.ports).toEqual([{ containerPort: 15020, protocol: 'TCP', name: 'mesh-metrics' }]);
+    expect(proxy.args.slice(0, 4)).toEqual(['proxy', 'sidecar', '--domain', '$(POD_NAMESPACE).svc.v']);
+    expect(proxy.lifecycle).toEqual({ postStart: { exec: { command: ['pilot-agent', 'wait', '--url=http://localhost:15020/healthz/ready'] } } });
+    expect(proxy.readinessProbe).toEqual({
+      httpGet: { path: '/healthz/ready', port: 15020 }, initialDelaySeconds: 'v', periodSeconds: 'v', timeoutSeconds: 3, failureThreshold: 'v',
+    });
+    expect(proxy.startupProbe).toBeUndefined();
+    expect(proxy.securityContext).toEqual({
+      allowPrivilegeEscalation: false,
+      capabilities: { drop: ['ALL'] },
+      privileged: false,
+      readOnlyRootFilesystem: true,
+      runAsNonRoot: true,
+      runAsUser: 'v',
+      runAsGroup: 'v',
+    });
+    expect(proxy.resources).toEqual({ fromValues: 'v' });
+  });
+
+  test('sets the gRPC generator and turns Envoy and DNS capture off after the proxy metadata', () => {
+    expect(names(proxy.env)).toEqual([
+      'ISTIO_META_GENERATOR', 'OUTPUT_CERTS', 'PILOT_CERT_PROVIDER', 'CA_ADDR', 'POD_NAME', 'POD_NAMESPACE', 'INSTANCE_IP', 'SERVICE_ACCOUNT',
+      'HOST_IP', 'ISTIO_CPU_LIMIT', 'PROXY_CONFIG', 'ISTIO_META_POD_PORTS', 'ISTIO_META_APP_CONTAINERS', 'GOMEMLIMIT', 'GOMAXPROCS',
+      'ISTIO_META_CLUSTER_ID', 'ISTIO_META_NODE_NAME', 'ISTIO_META_WORKLOAD_NAME', 'ISTIO_META_OWNER', 'ISTIO_META_MESH_ID', 'TRUST_DOMAIN',
+      'ISTIO_META_DNS_CAPTURE', 'DISABLE_ENVOY',
+    ]);
+    const env = Object.fromEntries(proxy.env.map((e: any) => [e.name, e.value]));
+    expect(env).toMatchObject({
+      ISTIO_META_GENERATOR: 'grpc', OUTPUT_CERTS: '/var/lib/istio/data', ISTIO_META_DNS_CAPTURE: 'false', DISABLE_ENVOY: 'true', CA_ADDR: 'istiod.v.svc:15012',
+    });
+    expect(proxy.env.find((e: any) => e.name === 'ISTIO_BOOTSTRAP_OVERRIDE')).toBeUndefined();
+    const withMetadata = parse(render(grpcAgent, [...GRPC_AGENT, '$key, $value := .ProxyConfig.ProxyMetadata'])).spec.containers[0];
+    expect(names(withMetadata.env).slice(-3)).toEqual(['v', 'ISTIO_META_DNS_CAPTURE', 'DISABLE_ENVOY']);
+  });
+
+  test('shares certificates and the xDS bootstrap with the application containers', () => {
+    expect(proxy.volumeMounts).toEqual([
+      { name: 'workload-socket', mountPath: '/var/run/secrets/workload-spiffe-uds' },
+      { name: 'workload-certs', mountPath: '/var/run/secrets/workload-spiffe-credentials' },
+      { name: 'istiod-ca-cert', mountPath: '/var/run/secrets/istio' },
+      { name: 'istio-data', mountPath: '/var/lib/istio/data' },
+      { name: 'istio-xds', mountPath: '/etc/istio/proxy' },
+      { name: 'istio-token', mountPath: '/var/run/secrets/tokens' },
+      { name: 'istio-podinfo', mountPath: '/etc/istio/pod' },
+    ]);
+    expect(pod.spec.containers[1]).toEqual({
+      name: 'v',
+      env: [
+        { name: 'GRPC_XDS_EXPERIMENTAL_SECURITY_SUPPORT', value: 'true' },
+        { name: 'GRPC_XDS_BOOTSTRAP', value: '/etc/istio/proxy/grpc-bootstrap.json' },
+      ],
+      volumeMounts: [
+        { name: 'istio-data', mountPath: '/var/lib/istio/data' },
+        { name: 'istio-xds', mountPath: '/etc/istio/proxy' },
+        { name: 'workload-certs', mountPath: '/var/run/secrets/workload-spiffe-credentials' },
+      ],
+    });
+    expect(names(pod.spec.volumes)).toEqual(['workload-socket', 'workload-certs', 'istio-xds', 'istio-data', 'istio-podinfo', 'istio-token', 'istiod-ca-cert']);
+    const byName = Object.fromEntries(pod.spec.volumes.map((v: any) => [v.name, v]));
+    expect(byName['istio-xds']).toEqual({ name: 'istio-xds', emptyDir: { medium: 'Memory' } });
+    expect(byName['istiod-ca-cert'].configMap).toEqual({ name: 'v' });
+  });
+
+  test('the application containers are patched by name, never the proxy', () => {
+    expect(grpcAgent).toContain('{{- range $index, $container := .Spec.Containers }}\n  {{- if ne $container.Name "istio-proxy" }}\n  - name: {{ $container.Name | quote }}');
+    const proxyOnly = parse(render(grpcAgent, DEFAULT));
+    expect(names(proxyOnly.spec.containers)).toEqual(['istio-proxy']);
+  });
+
+  test('with GKE workload certificates, the proxy and the application mount the CSI volume', () => {
+    const gke = parse(render(grpcAgent, [...GRPC_AGENT, '.Values.global.caName "GkeWorkloadCertificate"']));
+    expect(gke.spec.containers[0].volumeMounts[1]).toEqual({ name: 'gke-workload-certificate', mountPath: '/var/run/secrets/workload-spiffe-credentials', readOnly: true });
+    expect(gke.spec.containers[1].volumeMounts[2]).toEqual({ name: 'gke-workload-certificate', mountPath: '/var/run/secrets/workload-spiffe-credentials', readOnly: true });
+    expect(gke.spec.volumes[1]).toEqual({ name: 'gke-workload-certificate', csi: { driver: 'workloadcertificates.security.cloud.google.com' } });
+  });
+
+  test('status port 0 drops only the readiness probe', () => {
+    const noStatus = parse(render(grpcAgent, GRPC_AGENT.filter(c => !c.includes('$statusPort')))).spec.containers[0];
+    expect(noStatus.readinessProbe).toBeUndefined();
+    expect(names(noStatus.volumeMounts)).toEqual(names(proxy.volumeMounts));
+    expect(noStatus.resources).toEqual({ fromValues: 'v' });
+  });
+
+  test('per-pod user volumes and mTLS certificates', () => {
+    const custom = parse(render(grpcAgent, [...GRPC_AGENT, '.Values.global.mountMtlsCerts', 'isset .ObjectMeta.Annotations `sidecar.istio.io/user', ':= fromJSON']));
+    expect(names(custom.spec.containers[0].volumeMounts)).toEqual([
+      'workload-socket', 'workload-certs', 'istiod-ca-cert', 'istio-data', 'istio-xds', 'istio-token', 'istio-certs', 'istio-podinfo', 'v',
+    ]);
+    expect(names(custom.spec.volumes).slice(-2)).toEqual(['istio-certs', 'v']);
+  });
+});
+
+describe('grpc-simple template', () => {
+  const GRPC_SIMPLE = [...DEFAULT, '$index, $container := .Spec.Containers', 'ne $container.Name "istio-proxy"'];
+  const pod = parse(render(grpcSimple, GRPC_SIMPLE));
+  const init = pod.spec.initContainers[0];
+
+  /** The bootstrap the init container's script writes, with the shell variables set. */
+  function bootstrap(script: string): any {
+    const vars: Record<string, string> = { INSTANCE_IP: '10.0.0.7', POD_NAME: 'client-0', POD_NAMESPACE: 'apps', ISTIO_NAMESPACE: 'istio-system' };
+    const lines = script.split('\n');
+    expect(lines[0]).toEqual('cat > /var/lib/grpc/data/bootstrap.json <<EOF');
+    expect(lines[lines.length - 1]).toEqual('EOF');
+    return JSON.parse(lines.slice(1, -1).join('\n').replace(/\$\{(\w+)\}/g, (_m, name: string) => vars[name]));
+  }
+
+  test('writes an xDS bootstrap pointing gRPC at istiod\'s plaintext port', () => {
+    expect(pod.metadata.annotations).toEqual({ 'sidecar.istio.io/rewriteAppHTTPProbers': 'false' });
+    expect(names(pod.spec.initContainers)).toEqual(['grpc-bootstrap-init']);
+    expect(init.image).toEqual('busybox:1.28');
+    expect(init.command.slice(0, 2)).toEqual(['sh', '-c']);
+    expect(init.args).toBeUndefined();
+    expect(bootstrap(init.command[2])).toEqual({
+      xds_servers: [{ server_uri: 'dns:///istiod.istio-system.svc:15010', channel_creds: [{ type: 'insecure' }], server_features: ['xds_v3'] }],
+      node: { id: 'sidecar~10.0.0.7~client-0.apps~apps.svc.v', metadata: { GENERATOR: 'grpc' } },
+    });
+    const revisioned = parse(render(grpcSimple, [...GRPC_SIMPLE, 'ne .Values.revision ""'])).spec.initContainers[0];
+    expect(bootstrap(revisioned.command[2]).xds_servers[0].server_uri).toEqual('dns:///istiod-v.istio-system.svc:15010');
+  });
+
+  test('the init container reads its identity from the downward API and runs unprivileged', () => {
+    expect(init.env).toEqual([
+      { name: 'INSTANCE_IP', valueFrom: { fieldRef: { fieldPath: 'status.podIP' } } },
+      { name: 'POD_NAME', valueFrom: { fieldRef: { fieldPath: 'metadata.name' } } },
+      { name: 'POD_NAMESPACE', valueFrom: { fieldRef: { fieldPath: 'metadata.namespace' } } },
+      { name: 'ISTIO_NAMESPACE', value: 'v' },
+    ]);
+    expect(init.volumeMounts).toEqual([{ name: 'grpc-io-proxyless-bootstrap', mountPath: '/var/lib/grpc/data/' }]);
+    expect(init.securityContext).toMatchObject({ allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] }, runAsNonRoot: true });
+  });
+
+  test('points the application containers at the bootstrap', () => {
+    expect(pod.spec.containers).toEqual([{
+      name: 'v',
+      env: [
+        { name: 'GRPC_XDS_BOOTSTRAP', value: '/var/lib/grpc/data/bootstrap.json' },
+        { name: 'GRPC_GO_LOG_VERBOSITY_LEVEL', value: '99' },
+        { name: 'GRPC_GO_LOG_SEVERITY_LEVEL', value: 'info' },
+      ],
+      volumeMounts: [{ name: 'grpc-io-proxyless-bootstrap', mountPath: '/var/lib/grpc/data/' }],
+    }]);
+    expect(pod.spec.volumes).toEqual([{ name: 'grpc-io-proxyless-bootstrap', emptyDir: {} }]);
+  });
+});
+
+describe('waypoint template', () => {
+  const WAYPOINT = [...DEFAULT, 'ge .KubeVersion 128', '$port := .Ports', 'ne .Values.global.platform "openshift"'];
+  const documents = parseAllDocuments(render(waypoint, WAYPOINT)).map(d => d.toJS());
+  const byKind = Object.fromEntries(documents.map(d => [d.kind, d]));
+  const pod = byKind.Deployment.spec.template.spec;
+  const proxy = pod.containers[0];
+
+  test('creates the objects of a waypoint, owned by the Gateway', () => {
+    expect(documents.map(d => `${d.apiVersion}/${d.kind}`)).toEqual([
+      'v1/ServiceAccount', 'apps/v1/Deployment', 'v1/Service', 'autoscaling/v2/HorizontalPodAutoscaler', 'policy/v1/PodDisruptionBudget',
+    ]);
+    for (const d of documents) {
+      expect(d.metadata.ownerReferences).toEqual([{ apiVersion: 'gateway.networking.k8s.io/v1', kind: 'Gateway', name: 'v', uid: 'v' }]);
+    }
+    expect(byKind.Deployment.spec.template.metadata).toEqual({ annotations: { fromValues: 'v' }, labels: { fromValues: 'v' } });
+    expect(pod.serviceAccountName).toEqual('v');
+  });
+
+  test('keeps waypoint pods out of the data plane and labels them with the managing controller', () => {
+    expect(waypoint).toContain('(strdict "sidecar.istio.io/inject" "false" "istio.io/dataplane-mode" "none" ');
+    expect(waypoint).toContain('"gateway.istio.io/managed" .ControllerLabel');
+    expect(waypoint).toContain('"prometheus.io/port" "15020"');
+    expect(waypoint).toContain('toJsonMap (strdict "networking.istio.io/traffic-distribution" "PreferClose") (omit .InfrastructureAnnotations');
+  });
+
+  test('runs proxy waypoint unprivileged with metrics, status and Envoy ports', () => {
+    expect(pod.securityContext).toBeUndefined();
+    expect(proxy.name).toEqual('istio-proxy');
+    expect(proxy.image).toEqual('proxy-image');
+    expect(proxy.ports).toEqual([
+      { containerPort: 15020, protocol: 'TCP', name: 'metrics' },
+      { containerPort: 15021, protocol: 'TCP', name: 'status-port' },
+      { containerPort: 15090, protocol: 'TCP', name: 'http-envoy-prom' },
+    ]);
+    expect(proxy.args).toEqual([
+      'proxy', 'waypoint', '--domain', '$(POD_NAMESPACE).svc.v', '--serviceCluster', 'v.$(POD_NAMESPACE)',
+      '--proxyLogLevel', 'v', '--proxyComponentLogLevel', 'v', '--log_output_level', 'v',
+    ]);
+    expect(proxy.securityContext).toEqual({
+      privileged: false,
+      runAsGroup: 1337,
+      runAsUser: 1337,
+      allowPrivilegeEscalation: false,
+      readOnlyRootFilesystem: true,
+      runAsNonRoot: true,
+      capabilities: { drop: ['ALL'] },
+    });
+    expect(proxy.startupProbe).toMatchObject({ failureThreshold: 30, httpGet: { path: '/healthz/ready', port: 15021, scheme: 'HTTP' }, periodSeconds: 1 });
+    expect(proxy.readinessProbe).toMatchObject({ failureThreshold: 4, httpGet: { path: '/healthz/ready', port: 15021, scheme: 'HTTP' }, periodSeconds: 15 });
+    expect(proxy.resources).toBeUndefined();
+  });
+
+  test('sets the environment of a waypoint', () => {
+    expect(names(proxy.env)).toEqual([
+      'ISTIO_META_SERVICE_ACCOUNT', 'ISTIO_META_NODE_NAME', 'PILOT_CERT_PROVIDER', 'CA_ADDR', 'POD_NAME', 'POD_NAMESPACE', 'INSTANCE_IP',
+      'SERVICE_ACCOUNT', 'HOST_IP', 'ISTIO_CPU_LIMIT', 'PROXY_CONFIG', 'GOMEMLIMIT', 'GOMAXPROCS', 'ISTIO_META_CLUSTER_ID',
+      'ISTIO_META_INTERCEPTION_MODE', 'ISTIO_META_WORKLOAD_NAME', 'ISTIO_META_OWNER', 'ISTIO_META_MESH_ID', 'TRUST_DOMAIN',
+    ]);
+    const env = Object.fromEntries(proxy.env.map((e: any) => [e.name, e]));
+    expect(env.ISTIO_META_SERVICE_ACCOUNT.valueFrom).toEqual({ fieldRef: { fieldPath: 'spec.serviceAccountName' } });
+    expect(env.ISTIO_META_INTERCEPTION_MODE.value).toEqual('REDIRECT');
+    expect(env.ISTIO_META_OWNER.value).toEqual('kubernetes://apis/apps/v1/namespaces/v/deployments/v');
+    const networked = (truths: string[]) => {
+      const deployment = parseAllDocuments(render(waypoint, [...WAYPOINT, ...truths]))[1].toJS();
+      return names(deployment.spec.template.spec.containers[0].env);
+    };
+    expect(networked(['$network'])).toContain('ISTIO_META_NETWORK');
+    expect(networked(['$network'])).not.toContain('ISTIO_META_REQUESTED_NETWORK_VIEW');
+    expect(networked(['$network', 'eq .ControllerLabel "istio.io-eastwest-controller"'])).toContain('ISTIO_META_REQUESTED_NETWORK_VIEW');
+  });
+
+  test('mounts the proxy volumes, with the mesh root certificate always', () => {
+    expect(proxy.volumeMounts).toEqual([
+      { name: 'workload-socket', mountPath: '/var/run/secrets/workload-spiffe-uds' },
+      { name: 'istiod-ca-cert', mountPath: '/var/run/secrets/istio' },
+      { name: 'istio-data', mountPath: '/var/lib/istio/data' },
+      { name: 'istio-envoy', mountPath: '/etc/istio/proxy' },
+      { name: 'istio-token', mountPath: '/var/run/secrets/tokens' },
+      { name: 'istio-podinfo', mountPath: '/etc/istio/pod' },
+    ]);
+    expect(names(pod.volumes)).toEqual([
+      'workload-socket', 'istio-envoy', 'go-proxy-envoy', 'istio-data', 'go-proxy-data', 'istio-podinfo', 'istio-token', 'istiod-ca-cert',
+    ]);
+    const withoutIstiodCerts = parseAllDocuments(render(waypoint, WAYPOINT.filter(c => !c.includes('pilotCertProvider'))))[1].toJS();
+    expect(names(withoutIstiodCerts.spec.template.spec.volumes)).toContain('istiod-ca-cert');
+  });
+
+  test('on OpenShift the platform assigns the user', () => {
+    const openshift = parseAllDocuments(render(waypoint, WAYPOINT.filter(c => !c.includes('platform'))))[1].toJS();
+    const securityContext = openshift.spec.template.spec.containers[0].securityContext;
+    expect(securityContext.runAsUser).toBeUndefined();
+    expect(securityContext.runAsNonRoot).toBe(true);
+  });
+
+  test('takes resources, scheduling and seccomp from the installation values', () => {
+    const scheduled = parseAllDocuments(render(waypoint, [
+      ...WAYPOINT, '.Values.global.waypoint.', '.Values.gateways.seccompProfile',
+    ]))[1].toJS().spec.template.spec;
+    expect(Object.keys(scheduled).slice(0, 4)).toEqual(['affinity', 'topologySpreadConstraints', 'nodeSelector', 'tolerations']);
+    expect(scheduled.tolerations).toEqual({ fromValues: 'v' });
+    expect(scheduled.containers[0].resources).toEqual({ fromValues: 'v' });
+    expect(scheduled.containers[0].securityContext.seccompProfile).toEqual({ fromValues: 'v' });
+  });
+
+  test('exposes the listener ports on a dual-stack Service', () => {
+    expect(byKind.Service.metadata.annotations).toEqual({ fromValues: 'v' });
+    expect(byKind.Service.spec).toEqual({
+      ipFamilyPolicy: 'PreferDualStack',
+      ports: [{ name: 'v', port: 'v', protocol: 'TCP', appProtocol: 'v' }],
+      selector: { fromValues: 'v' },
+      type: 'v',
+    });
+  });
+});
+
 describe('injector values', () => {
   test('default values', () => {
     const values = JSON.parse(SidecarInjectorTemplates.renderValues());
@@ -476,6 +770,23 @@ describe('injector values', () => {
     expect(values.pilot).toEqual({ cni: { enabled: false, provider: 'default' }, env: {} });
     expect(values.revision).toEqual('');
     expect(values.sidecarInjectorWebhook).toEqual({ rewriteAppHTTPProbe: true });
+    expect(values.global.waypoint).toEqual({
+      affinity: {},
+      nodeSelector: {},
+      resources: { limits: { cpu: '2', memory: '1Gi' }, requests: { cpu: '100m', memory: '128Mi' } },
+      tolerations: [],
+      topologySpreadConstraints: [],
+    });
+  });
+
+  test('waypoint resources', () => {
+    const values = JSON.parse(renderInjectionValues({ waypointResources: { requests: { cpu: '50m', memory: '64Mi' } } }));
+    expect(values.global.waypoint.resources).toEqual({ requests: { cpu: '50m', memory: '64Mi' } });
+  });
+
+  test('fails on waypoint resources Kubernetes cannot parse', () => {
+    expect(() => renderInjectionValues({ waypointResources: { limits: { cpu: 'two' } } }))
+      .toThrow(/waypointResources\.limits\.cpu "two" is invalid: must be a Kubernetes quantity/);
   });
 
   test('options', () => {
@@ -533,6 +844,9 @@ describe('injector values', () => {
   test('fails on unknown templates and bad selectors', () => {
     expect(() => renderInjectionConfig({ defaultTemplates: ['sidecars'] })).toThrow(/defaultTemplates\[0\] "sidecars" is invalid: must be one of the templates "sidecar", "gateway"/);
     expect(() => renderInjectionConfig({ customTemplates: { sidecar: 'x' } })).toThrow(/customTemplates key "sidecar" is invalid: the library writes this template itself/);
+    for (const name of ['grpc-agent', 'grpc-simple', 'waypoint']) {
+      expect(() => renderInjectionConfig({ customTemplates: { [name]: 'x' } })).toThrow(new RegExp(`customTemplates key "${name}" is invalid: the library writes`));
+    }
     expect(() => renderInjectionConfig({ customTemplates: { broken: '{{ if .A }' } })).toThrow(/customTemplates\["broken"\] "broken" is invalid: has unbalanced/);
     expect(() => renderInjectionConfig({ aliases: { mesh: ['nope'] } })).toThrow(/aliases\["mesh"\]\[0\] "nope" is invalid/);
     expect(() => renderInjectionConfig({ neverInjectSelector: [{}] })).toThrow(/neverInjectSelector\[0\] \{\} is invalid: an empty selector matches every pod/);

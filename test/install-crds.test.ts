@@ -51,6 +51,15 @@ describe('built-in CRDs', () => {
     for (const crd of crds()) {
       for (const version of crd.spec.versions) expect(version.subresources).toEqual({ status: {} });
     }
+    // `kubectl get istio-io` lists every kind; the group category lists one group
+    expect(crds().map(c => [c.spec.names.kind, c.spec.names.categories])).toEqual([
+      ['TrafficExtension', ['istio-io', 'extensions-istio-io']],
+      ['WasmPlugin', ['istio-io', 'extensions-istio-io']],
+      ...['DestinationRule', 'EnvoyFilter', 'Gateway', 'ProxyConfig', 'ServiceEntry', 'Sidecar', 'VirtualService', 'WorkloadEntry', 'WorkloadGroup']
+        .map(kind => [kind, ['istio-io', 'networking-istio-io']]),
+      ...['AuthorizationPolicy', 'PeerAuthentication', 'RequestAuthentication'].map(kind => [kind, ['istio-io', 'security-istio-io']]),
+      ['Telemetry', ['istio-io', 'telemetry-istio-io']],
+    ]);
   });
 
   test('printer columns', () => {
@@ -68,6 +77,13 @@ describe('built-in CRDs', () => {
     expect(columns('PeerAuthentication')).toEqual([['Mode', 'string', '.spec.mtls.mode'], ['Age', 'date', '.metadata.creationTimestamp']]);
     expect(columns('AuthorizationPolicy')).toEqual([['Action', 'string', '.spec.action'], ['Age', 'date', '.metadata.creationTimestamp']]);
     expect(columns('Gateway')).toBeUndefined();
+    // every version of a kind prints the same columns; kinds without columns print none at all
+    const names: Record<string, string[]> = Object.fromEntries(crds().map(c => [c.spec.names.kind as string, c.spec.versions.map((v: any) =>
+      (v.additionalPrinterColumns ?? []).map((col: any) => col.name).join(',')) as string[]]));
+    for (const versions of Object.values(names)) expect(new Set(versions).size).toEqual(1);
+    expect(Object.entries(names).filter(([, v]) => v[0] === '').map(([kind]) => kind))
+      .toEqual(['EnvoyFilter', 'Gateway', 'ProxyConfig', 'Sidecar', 'RequestAuthentication']);
+    expect([names.TrafficExtension[0], names.WasmPlugin[0], names.WorkloadGroup[0], names.Telemetry[0]]).toEqual(['Age', 'Age', 'Age', 'Age']);
   });
 
   test('the schema is structural and accepts any valid Istio object', () => {

@@ -101,7 +101,7 @@ describe('TLS routes', () => {
       }],
       route: [
         { destination: Destination.fromHost('login.bookinfo.svc.cluster.local', { port: 8443 }), weight: 50 },
-        { destination: Destination.fromHost('login-v2.bookinfo.svc.cluster.local', { port: 8443 }), weight: 50 },
+        { destination: Destination.fromSubset({ host: 'login.bookinfo.svc.cluster.local', subsetName: 'v2' }, { port: 8443 }), weight: 50 },
       ],
     });
     route.addMatch({ sniHosts: ['login.example.com'] });
@@ -121,7 +121,7 @@ describe('TLS routes', () => {
       ],
       route: [
         { destination: { host: 'login.bookinfo.svc.cluster.local', port: { number: 8443 } }, weight: 50 },
-        { destination: { host: 'login-v2.bookinfo.svc.cluster.local', port: { number: 8443 } }, weight: 50 },
+        { destination: { host: 'login.bookinfo.svc.cluster.local', subset: 'v2', port: { number: 8443 } }, weight: 50 },
       ],
     }]);
   });

@@ -161,6 +161,13 @@ describe('ServiceEntry validation', () => {
     expect(() => entry({ hosts: [host] })).toThrow(/test\/se: hosts\[0\] .* is invalid/);
   });
 
+  test('fails for an invalid metadata name or labels, and for invalid workload selector labels', () => {
+    expect(() => entry({ metadata: { name: 'External_API' } })).toThrow(/test\/se: metadata\.name "External_API" is invalid/);
+    expect(() => entry({ metadata: { labels: { '-team': 'a' } } })).toThrow(/test\/se: metadata\.labels key "-team" is invalid/);
+    expect(() => synthEntry({ ports: [https], resolution: ServiceEntryResolution.STATIC, workloadSelector: WorkloadSelector.fromLabels({ app: 'x'.repeat(64) }) }))
+      .toThrow(/test\/se: workloadSelector\["app"\] "x{64}" is invalid/);
+  });
+
   test('fails for duplicate hosts', () => {
     expect(() => entry({ hosts: ['a.example.com', 'a.example.com'] })).toThrow(/test\/se: hosts "a\.example\.com" is invalid: must be unique/);
   });
@@ -274,6 +281,14 @@ describe('ServiceEntry validation', () => {
       .toThrow(/endpoints\[0\]\.ports key "Bad_Name" is invalid/);
     expect(() => synthEntry({ resolution: ServiceEntryResolution.STATIC, ports: [https], endpoints: [{ address: '10.0.0.1', ports: { http: 8080 } }] }))
       .toThrow(/test\/se: endpoints\[0\]\.ports "http" is invalid: names no port of the ServiceEntry; defined ports: "https"/);
+  });
+
+  test('fails for the same endpoint added twice', () => {
+    const se = entry({ resolution: ServiceEntryResolution.STATIC, ports: [https] });
+    se.addEndpoint({ address: '10.0.0.1', ports: { https: 8443 } });
+    se.addEndpoint({ address: '10.0.0.1', ports: { https: 9443 } });
+    expect(() => se.addEndpoint({ address: '10.0.0.1', ports: { https: 8443 }, weight: 2 }))
+      .toThrow(/test\/se: endpoints\[2\]\.address "10\.0\.0\.1" is invalid: endpoints\[0\] already has this address, network and ports/);
   });
 
   test('fails for invalid endpoint weights, labels, locality and service accounts', () => {

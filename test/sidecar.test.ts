@@ -7,6 +7,9 @@ import { PortProtocol } from '../src/networking/protocol';
 import { ServerTlsMode, TlsProtocolVersion } from '../src/networking/server-tls';
 import { CaptureMode, Sidecar, SidecarOutboundTrafficPolicy, SidecarProps } from '../src/networking/sidecar';
 
+const HASH = 'a'.repeat(64);
+const SPKI = `${'A'.repeat(43)}=`;
+
 function synthValid(chart: Chart): any[] {
   const manifests = Testing.synth(chart);
   expectValidIstio(manifests);
@@ -47,11 +50,47 @@ describe('Sidecar', () => {
         bind: '0.0.0.0',
         captureMode: CaptureMode.IPTABLES,
         defaultEndpoint: '127.0.0.1:8080',
-        connectionPool: { http: { http1MaxPendingRequests: 100, h2UpgradePolicy: H2UpgradePolicy.DO_NOT_UPGRADE } },
+        connectionPool: {
+          tcp: {
+            maxConnections: 100,
+            connectTimeout: Duration.millis(500),
+            tcpKeepalive: { probes: 5, time: Duration.minutes(10), interval: Duration.seconds(30) },
+            maxConnectionDuration: Duration.hours(2),
+            idleTimeout: Duration.minutes(15),
+          },
+          http: {
+            http1MaxPendingRequests: 100,
+            http2MaxRequests: 500,
+            maxRequestsPerConnection: 20,
+            maxRetries: 2,
+            idleTimeout: Duration.seconds(30),
+            h2UpgradePolicy: H2UpgradePolicy.DO_NOT_UPGRADE,
+            useClientProtocol: true,
+            maxConcurrentStreams: 50,
+          },
+        },
       }],
       outboundTrafficPolicy: SidecarOutboundTrafficPolicy.egressProxy(
         Destination.fromHost('egress-proxy.proxies.svc.cluster.local', { port: 3128, subset: 'v1' })),
-      inboundConnectionPool: { tcp: { maxConnections: 1000, connectTimeout: Duration.millis(250) } },
+      inboundConnectionPool: {
+        tcp: {
+          maxConnections: 1000,
+          connectTimeout: Duration.millis(250),
+          tcpKeepalive: { probes: 3, time: Duration.seconds(600), interval: Duration.seconds(60) },
+          maxConnectionDuration: Duration.hours(1),
+          idleTimeout: Duration.minutes(5),
+        },
+        http: {
+          http1MaxPendingRequests: 1024,
+          http2MaxRequests: 2048,
+          maxRequestsPerConnection: 100,
+          maxRetries: 3,
+          idleTimeout: Duration.minutes(1),
+          h2UpgradePolicy: H2UpgradePolicy.DEFAULT,
+          useClientProtocol: true,
+          maxConcurrentStreams: 200,
+        },
+      },
     });
     sidecar.addIngress({
       port: { number: 9443, protocol: PortProtocol.HTTPS, name: 'https' },
@@ -61,7 +100,12 @@ describe('Sidecar', () => {
         serverCertificate: '/etc/certs/cert.pem',
         privateKey: '/etc/certs/key.pem',
         caCertificates: '/etc/certs/ca.pem',
+        caCrl: '/etc/certs/crl.pem',
+        caCertCredentialName: 'client-ca',
+        verifyCertificateHash: [HASH],
+        verifyCertificateSpki: [SPKI],
         minProtocolVersion: TlsProtocolVersion.TLSV1_2,
+        maxProtocolVersion: TlsProtocolVersion.TLSV1_3,
         cipherSuites: ['ECDHE-ECDSA-AES256-GCM-SHA384'],
       },
     });
@@ -88,7 +132,25 @@ describe('Sidecar', () => {
           bind: '0.0.0.0',
           captureMode: 'IPTABLES',
           defaultEndpoint: '127.0.0.1:8080',
-          connectionPool: { http: { http1MaxPendingRequests: 100, h2UpgradePolicy: 'DO_NOT_UPGRADE' } },
+          connectionPool: {
+            tcp: {
+              maxConnections: 100,
+              connectTimeout: '500ms',
+              tcpKeepalive: { probes: 5, time: '600s', interval: '30s' },
+              maxConnectionDuration: '7200s',
+              idleTimeout: '900s',
+            },
+            http: {
+              http1MaxPendingRequests: 100,
+              http2MaxRequests: 500,
+              maxRequestsPerConnection: 20,
+              maxRetries: 2,
+              idleTimeout: '30s',
+              h2UpgradePolicy: 'DO_NOT_UPGRADE',
+              useClientProtocol: true,
+              maxConcurrentStreams: 50,
+            },
+          },
         },
         {
           port: { number: 9443, protocol: 'HTTPS', name: 'https' },
@@ -98,7 +160,12 @@ describe('Sidecar', () => {
             serverCertificate: '/etc/certs/cert.pem',
             privateKey: '/etc/certs/key.pem',
             caCertificates: '/etc/certs/ca.pem',
+            caCrl: '/etc/certs/crl.pem',
+            caCertCredentialName: 'client-ca',
+            verifyCertificateHash: [HASH],
+            verifyCertificateSpki: [SPKI],
             minProtocolVersion: 'TLSV1_2',
+            maxProtocolVersion: 'TLSV1_3',
             cipherSuites: ['ECDHE-ECDSA-AES256-GCM-SHA384'],
           },
         },
@@ -113,7 +180,25 @@ describe('Sidecar', () => {
         mode: 'ALLOW_ANY',
         egressProxy: { host: 'egress-proxy.proxies.svc.cluster.local', subset: 'v1', port: { number: 3128 } },
       },
-      inboundConnectionPool: { tcp: { maxConnections: 1000, connectTimeout: '250ms' } },
+      inboundConnectionPool: {
+        tcp: {
+          maxConnections: 1000,
+          connectTimeout: '250ms',
+          tcpKeepalive: { probes: 3, time: '600s', interval: '60s' },
+          maxConnectionDuration: '3600s',
+          idleTimeout: '300s',
+        },
+        http: {
+          http1MaxPendingRequests: 1024,
+          http2MaxRequests: 2048,
+          maxRequestsPerConnection: 100,
+          maxRetries: 3,
+          idleTimeout: '60s',
+          h2UpgradePolicy: 'DEFAULT',
+          useClientProtocol: true,
+          maxConcurrentStreams: 200,
+        },
+      },
     });
   });
 
@@ -134,6 +219,13 @@ describe('Sidecar validation', () => {
     const chart = Testing.chart();
     new Sidecar(chart, 'sc', { workloadSelector: WorkloadSelector.fromLabels({ app: 'x' }) });
     expect(() => Testing.synth(chart)).toThrow(/test\/sc: spec \{\} is invalid: a Sidecar must configure ingress, egress, outboundTrafficPolicy or inboundConnectionPool/);
+  });
+
+  test('fails for an invalid metadata name or labels, and for invalid workload selector labels', () => {
+    expect(() => sidecar({ metadata: { name: 'Default' }, egress: [{ hosts: ['./*'] }] })).toThrow(/test\/sc: metadata\.name "Default" is invalid/);
+    expect(() => sidecar({ metadata: { labels: { team: '-a' } }, egress: [{ hosts: ['./*'] }] })).toThrow(/test\/sc: metadata\.labels\["team"\] "-a" is invalid/);
+    expect(() => sidecar({ workloadSelector: WorkloadSelector.fromLabels({ 'a b': 'c' }), egress: [{ hosts: ['./*'] }] }))
+      .toThrow(/test\/sc: workloadSelector key "a b" is invalid/);
   });
 
   test('fails for an egress listener without hosts', () => {

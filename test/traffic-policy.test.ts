@@ -4,7 +4,7 @@ import { ClientTls } from '../src/networking/client-tls';
 import { H2UpgradePolicy } from '../src/networking/connection-pool';
 import { DestinationRule } from '../src/networking/destination-rule';
 import { HashAlgorithm, HashKey, LoadBalancer, LoadBalancerOptions, SimpleLoadBalancer } from '../src/networking/load-balancer';
-import { ProxyProtocolVersion, TrafficPolicyOptions, TunnelProtocol } from '../src/networking/traffic-policy';
+import { PortTrafficPolicyOptions, ProxyProtocolVersion, TrafficPolicyOptions, TunnelProtocol } from '../src/networking/traffic-policy';
 
 /** Synthesizes a rule with the given top-level policy and returns its spec.trafficPolicy. */
 function policyOf(trafficPolicy: TrafficPolicyOptions): any {
@@ -376,6 +376,211 @@ describe('tunnel, proxy protocol, retry budget, port and subset level', () => {
       retryBudget: { percent: 10 },
     });
     expectValidIstio(manifests);
+  });
+
+  test('renders every field at top level, at port level, in a subset and in subset port-level settings', () => {
+    // GIVEN: one policy that sets every field (exclusive variants: see the next test)
+    const connectionPool = {
+      tcp: {
+        maxConnections: 100,
+        connectTimeout: Duration.millis(30),
+        tcpKeepalive: { probes: 3, time: Duration.seconds(7200), interval: Duration.seconds(75) },
+        maxConnectionDuration: Duration.minutes(30),
+        idleTimeout: Duration.hours(1),
+      },
+      http: {
+        http1MaxPendingRequests: 1,
+        http2MaxRequests: 1000,
+        maxRequestsPerConnection: 10,
+        maxRetries: 3,
+        idleTimeout: Duration.seconds(90),
+        h2UpgradePolicy: H2UpgradePolicy.DO_NOT_UPGRADE,
+        useClientProtocol: true,
+        maxConcurrentStreams: 100,
+      },
+    };
+    const outlierDetection = {
+      splitExternalLocalOriginErrors: true,
+      consecutiveLocalOriginFailures: 3,
+      consecutiveGatewayErrors: 2,
+      consecutive5xxErrors: 7,
+      interval: Duration.seconds(5),
+      baseEjectionTime: Duration.minutes(15),
+      maxEjectionPercent: 100,
+      minHealthPercent: 50,
+    };
+    const tls = ClientTls.mutual({
+      clientCertificate: '/etc/certs/client.pem',
+      privateKey: '/etc/certs/key.pem',
+      caCertificates: '/etc/certs/ca.pem',
+      caCrl: '/etc/certs/crl.pem',
+      sni: 'reviews.bookinfo.svc.cluster.local',
+      subjectAltNames: ['spiffe://cluster.local/ns/bookinfo/sa/reviews'],
+    });
+    const policy: TrafficPolicyOptions = {
+      loadBalancer: LoadBalancer.simple(SimpleLoadBalancer.LEAST_REQUEST, {
+        localityLbSetting: { enabled: true, distribute: [{ from: 'us-west/zone1/*', to: { 'us-west/zone1/*': 80, 'us-west/zone2/*': 20 } }] },
+        warmup: { duration: Duration.seconds(30), minimumPercent: 10, aggression: 2 },
+      }),
+      connectionPool,
+      outlierDetection,
+      tls,
+      portLevelSettings: [
+        {
+          port: 9080,
+          loadBalancer: LoadBalancer.simple(SimpleLoadBalancer.ROUND_ROBIN),
+          connectionPool,
+          outlierDetection,
+          tls,
+        },
+      ],
+      tunnel: { targetHost: 'egress.example.com', targetPort: 8443, protocol: TunnelProtocol.CONNECT },
+      retryBudget: { percent: 25, minRetryConcurrency: 5 },
+    };
+    const chart = Testing.chart();
+    const rule = new DestinationRule(chart, 'rule', { host: 'reviews', trafficPolicy: policy });
+
+    // WHEN
+    rule.addSubset('v1', { labels: { version: 'v1' }, trafficPolicy: policy });
+
+    // THEN
+    const pool = {
+      tcp: {
+        maxConnections: 100,
+        connectTimeout: '30ms',
+        tcpKeepalive: { probes: 3, time: '7200s', interval: '75s' },
+        maxConnectionDuration: '1800s',
+        idleTimeout: '3600s',
+      },
+      http: {
+        http1MaxPendingRequests: 1,
+        http2MaxRequests: 1000,
+        maxRequestsPerConnection: 10,
+        maxRetries: 3,
+        idleTimeout: '90s',
+        h2UpgradePolicy: 'DO_NOT_UPGRADE',
+        useClientProtocol: true,
+        maxConcurrentStreams: 100,
+      },
+    };
+    const outlier = {
+      splitExternalLocalOriginErrors: true,
+      consecutiveLocalOriginFailures: 3,
+      consecutiveGatewayErrors: 2,
+      consecutive5xxErrors: 7,
+      interval: '5s',
+      baseEjectionTime: '900s',
+      maxEjectionPercent: 100,
+      minHealthPercent: 50,
+    };
+    const mutual = {
+      mode: 'MUTUAL',
+      clientCertificate: '/etc/certs/client.pem',
+      privateKey: '/etc/certs/key.pem',
+      caCertificates: '/etc/certs/ca.pem',
+      caCrl: '/etc/certs/crl.pem',
+      sni: 'reviews.bookinfo.svc.cluster.local',
+      subjectAltNames: ['spiffe://cluster.local/ns/bookinfo/sa/reviews'],
+    };
+    const expected = {
+      loadBalancer: {
+        simple: 'LEAST_REQUEST',
+        localityLbSetting: { enabled: true, distribute: [{ from: 'us-west/zone1/*', to: { 'us-west/zone1/*': 80, 'us-west/zone2/*': 20 } }] },
+        warmup: { duration: '30s', minimumPercent: 10, aggression: 2 },
+      },
+      connectionPool: pool,
+      outlierDetection: outlier,
+      tls: mutual,
+      portLevelSettings: [
+        {
+          port: { number: 9080 },
+          loadBalancer: { simple: 'ROUND_ROBIN' },
+          connectionPool: pool,
+          outlierDetection: outlier,
+          tls: mutual,
+        },
+      ],
+      tunnel: { targetHost: 'egress.example.com', targetPort: 8443, protocol: 'CONNECT' },
+      retryBudget: { percent: 25, minRetryConcurrency: 5 },
+    };
+    const manifests = Testing.synth(chart);
+    expect(manifests[0].spec.trafficPolicy).toEqual(expected);
+    expect(manifests[0].spec.subsets).toEqual([{ name: 'v1', labels: { version: 'v1' }, trafficPolicy: expected }]);
+    expectValidIstio(manifests);
+  });
+
+  test('renders each load balancer, client TLS and outlier variant at top level, port level, subset and subset port level', () => {
+    // GIVEN: mutually exclusive variants, each as [input, expected output]
+    const variants: Array<[PortTrafficPolicyOptions, any]> = [
+      [
+        {
+          loadBalancer: LoadBalancer.simple(SimpleLoadBalancer.LEAST_REQUEST, {
+            localityLbSetting: { enabled: true, distribute: [{ from: 'us-west/zone1/*', to: { 'us-west/zone1/*': 80, 'us-west/zone2/*': 20 } }] },
+            warmup: { duration: Duration.seconds(30), minimumPercent: 10, aggression: 2 },
+          }),
+        },
+        {
+          loadBalancer: {
+            simple: 'LEAST_REQUEST',
+            localityLbSetting: { enabled: true, distribute: [{ from: 'us-west/zone1/*', to: { 'us-west/zone1/*': 80, 'us-west/zone2/*': 20 } }] },
+            warmup: { duration: '30s', minimumPercent: 10, aggression: 2 },
+          },
+        },
+      ],
+      [
+        {
+          loadBalancer: LoadBalancer.consistentHash({
+            key: HashKey.httpCookie('session', { path: '/', ttl: Duration.hours(1), attributes: { SameSite: 'Strict' } }),
+            algorithm: HashAlgorithm.maglev(131071),
+            localityLbSetting: { failover: [{ from: 'us-east', to: 'eu-west' }], failoverPriority: ['topology.istio.io/network', 'custom=x'] },
+          }),
+          outlierDetection: { consecutiveErrors: 4 },
+          tls: ClientTls.mutual({ credentialName: 'client-credential', insecureSkipVerify: true }),
+        },
+        {
+          loadBalancer: {
+            consistentHash: {
+              httpCookie: { name: 'session', path: '/', ttl: '3600s', attributes: [{ name: 'SameSite', value: 'Strict' }] },
+              maglev: { tableSize: 131071 },
+            },
+            localityLbSetting: { failover: [{ from: 'us-east', to: 'eu-west' }], failoverPriority: ['topology.istio.io/network', 'custom=x'] },
+          },
+          outlierDetection: { consecutiveErrors: 4 },
+          tls: { mode: 'MUTUAL', credentialName: 'client-credential', insecureSkipVerify: true },
+        },
+      ],
+      [
+        { loadBalancer: LoadBalancer.simple(SimpleLoadBalancer.ROUND_ROBIN, { warmupDuration: Duration.seconds(15) }) },
+        { loadBalancer: { simple: 'ROUND_ROBIN', warmupDurationSecs: '15s' } },
+      ],
+      [
+        { loadBalancer: LoadBalancer.consistentHash({ key: HashKey.httpHeader('x-user'), algorithm: HashAlgorithm.ringHash(2048) }) },
+        { loadBalancer: { consistentHash: { httpHeaderName: 'x-user', ringHash: { minimumRingSize: 2048 } } } },
+      ],
+      [
+        { loadBalancer: LoadBalancer.consistentHash({ key: HashKey.httpQueryParameter('user'), minimumRingSize: 1024 }) },
+        { loadBalancer: { consistentHash: { httpQueryParameterName: 'user', minimumRingSize: 1024 } } },
+      ],
+      [
+        { loadBalancer: LoadBalancer.consistentHash({ key: HashKey.sourceIp() }) },
+        { loadBalancer: { consistentHash: { useSourceIp: true } } },
+      ],
+    ];
+
+    variants.forEach(([input, output]) => {
+      // WHEN
+      const chart = Testing.chart();
+      const policy: TrafficPolicyOptions = { ...input, portLevelSettings: [{ port: 9080, ...input }] };
+      const rule = new DestinationRule(chart, 'rule', { host: 'reviews', trafficPolicy: policy });
+      rule.addSubset('v1', { labels: { version: 'v1' }, trafficPolicy: policy });
+
+      // THEN
+      const expected = { ...output, portLevelSettings: [{ port: { number: 9080 }, ...output }] };
+      const manifests = Testing.synth(chart);
+      expect(manifests[0].spec.trafficPolicy).toEqual(expected);
+      expect(manifests[0].spec.subsets).toEqual([{ name: 'v1', labels: { version: 'v1' }, trafficPolicy: expected }]);
+      expectValidIstio(manifests);
+    });
   });
 
   test('fails on tunnel together with proxyProtocol', () => {

@@ -238,6 +238,18 @@ describe('VirtualService: hosts, gateways, exportTo', () => {
     expect(() => new VirtualService(chart, 'e', { hosts: [''] })).toThrow(/test\/e: hosts\[0\] "" is invalid/);
   });
 
+  test('fails on an invalid metadata name, namespace or labels', () => {
+    const chart = Testing.chart();
+    expect(() => new VirtualService(chart, 'a', { metadata: { name: 'Reviews_Route' }, hosts: ['reviews'] }))
+      .toThrow(/test\/a: metadata\.name "Reviews_Route" is invalid/);
+    expect(() => new VirtualService(chart, 'b', { metadata: { namespace: 'Book.Info' }, hosts: ['reviews'] }))
+      .toThrow(/test\/b: metadata\.namespace "Book\.Info" is invalid/);
+    expect(() => new VirtualService(chart, 'c', { metadata: { labels: { 'bad key!': 'x' } }, hosts: ['reviews'] }))
+      .toThrow(/test\/c: metadata\.labels key "bad key!" is invalid/);
+    expect(() => new VirtualService(chart, 'd', { metadata: { labels: { app: 'not a value' } }, hosts: ['reviews'] }))
+      .toThrow(/test\/d: metadata\.labels\["app"\] "not a value" is invalid/);
+  });
+
   test('fails on the wildcard host "*" for a VirtualService that applies to the mesh', () => {
     const chart = Testing.chart();
     expect(() => new VirtualService(chart, 'a', { hosts: ['*'] }))

@@ -3,7 +3,7 @@ import { Construct } from 'constructs';
 import { AddonOptions, AddonStorage, ObservabilityAddon } from './addon';
 import {
   NO_SIDECAR, addonLabels, assertInstalled, httpProbe, imageTag, kubeObject, renderPrometheusDuration,
-  renderResources, restrictedContainer, toYaml, validateExternalUrl, validateImage, validateReplicas,
+  renderResources, restrictedContainer, serviceUrl, toYaml, validateExternalUrl, validateImage, validateReplicas,
 } from './common';
 import { assertUnique, check, fail } from '../core/validation';
 import { IstioDashboards } from './grafana-dashboards/istio-dashboards';
@@ -223,8 +223,8 @@ export class Grafana extends ObservabilityAddon {
               name: NAME,
               image: this.image,
               ports: [{ name: 'http', containerPort: PORT, protocol: 'TCP' }],
-              readinessProbe: httpProbe('/api/health', PORT),
-              livenessProbe: httpProbe('/api/health', PORT, { initialDelaySeconds: 60, timeoutSeconds: 30, failureThreshold: 10 }),
+              readinessProbe: httpProbe(`${subPath(props.externalUrl)}/api/health`, PORT),
+              livenessProbe: httpProbe(`${subPath(props.externalUrl)}/api/health`, PORT, { initialDelaySeconds: 60, timeoutSeconds: 30, failureThreshold: 10 }),
               resources: renderResources(props.resources) ?? { requests: { cpu: '50m', memory: '128Mi' }, limits: { memory: '512Mi' } },
               securityContext: restrictedContainer(GRAFANA_UID, false),
               volumeMounts: [
@@ -252,6 +252,14 @@ export class Grafana extends ObservabilityAddon {
         ports: [{ name: 'http', port: PORT, targetPort: PORT, protocol: 'TCP' }],
       },
     });
+  }
+
+  /**
+   * The in-cluster URL of Grafana, e.g. `http://grafana.istio-system:3000`. With an
+   * `externalUrl` that has a path, Grafana serves from that sub path, so the URL ends with it.
+   */
+  public get url(): string {
+    return serviceUrl(this.serviceName, this.namespace, this.port, subPath(this.externalUrl));
   }
 
   /** Provisions one more dashboard in the Istio folder. */
@@ -302,6 +310,11 @@ export class Grafana extends ObservabilityAddon {
   }
 }
 
+/** The path of an external URL Grafana serves from (`/grafana`), or `''`. */
+function subPath(externalUrl: string | undefined): string {
+  return externalUrl ? new URL(externalUrl).pathname.replace(/\/+$/, '') : '';
+}
+
 /** grafana.ini: console logging, the provisioning paths, anonymous access. */
 function grafanaIni(anonymous: boolean, role: GrafanaRole, istioHome: boolean, externalUrl: string | undefined): string {
   const sections: Array<[string, Record<string, string>]> = [
@@ -312,8 +325,7 @@ function grafanaIni(anonymous: boolean, role: GrafanaRole, istioHome: boolean, e
     ['auth.basic', { enabled: anonymous ? 'false' : 'true' }],
   ];
   if (externalUrl) {
-    const subPath = new URL(externalUrl).pathname.replace(/\/$/, '') !== '';
-    sections.push(['server', { root_url: externalUrl, ...(subPath ? { serve_from_sub_path: 'true' } : {}) }]);
+    sections.push(['server', { root_url: externalUrl, ...(subPath(externalUrl) ? { serve_from_sub_path: 'true' } : {}) }]);
   }
   if (istioHome) sections.push(['dashboards', { default_home_dashboard_path: `${DASHBOARDS_PATH}/istio-mesh.json` }]);
   return sections.map(([name, values]) => `[${name}]\n${Object.entries(values).map(([k, v]) => `${k} = ${v}`).join('\n')}\n`).join('\n');

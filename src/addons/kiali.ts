@@ -16,6 +16,9 @@ const NAME = 'kiali';
 const PORT = 20001;
 const METRICS_PORT = 9090;
 const KIALI_UID = 1000;
+/** The Secret (key `key`) holding the session signing key, and where Kiali reads it from. */
+const SIGNING_KEY_SECRET = 'kiali-signing-key';
+const SIGNING_KEY_DIR = '/kiali-override-secrets/login-token-signing-key';
 
 /** How Kiali authenticates its users (Kiali's `auth.strategy`). */
 export enum KialiAuthStrategy {
@@ -332,7 +335,6 @@ export class Kiali extends ObservabilityAddon {
               env: [
                 { name: 'ACTIVE_NAMESPACE', valueFrom: { fieldRef: { fieldPath: 'metadata.namespace' } } },
                 { name: 'LOG_LEVEL', value: 'info' },
-                ...(signed ? [{ name: 'LOGIN_TOKEN_SIGNING_KEY', valueFrom: { secretKeyRef: { name: 'kiali-signing-key', key: 'key' } } }] : []),
               ],
               readinessProbe: httpProbe(health, 'api-port', { initialDelaySeconds: 5, periodSeconds: 30 }),
               livenessProbe: httpProbe(health, 'api-port', { initialDelaySeconds: 5, periodSeconds: 30 }),
@@ -343,11 +345,14 @@ export class Kiali extends ObservabilityAddon {
               volumeMounts: [
                 { name: 'config', mountPath: '/kiali-configuration', readOnly: true },
                 { name: 'secret', mountPath: '/kiali-secret', readOnly: true },
+                // Kiali 2 reads the session signing key only from its config or this file, not from the environment.
+                ...(signed ? [{ name: 'signing-key', mountPath: SIGNING_KEY_DIR, readOnly: true }] : []),
               ],
             }],
             volumes: [
               { name: 'config', configMap: { name: NAME } },
               { name: 'secret', secret: { secretName: NAME, optional: true } },
+              ...(signed ? [{ name: 'signing-key', secret: { secretName: SIGNING_KEY_SECRET, items: [{ key: 'key', path: 'value.txt' }] } }] : []),
             ],
           },
         },

@@ -131,6 +131,15 @@ export interface ObservabilityAddonsProps {
   readonly istioNamespace?: string;
 }
 
+/** What the demo profile's users expect from `samples/addons`. */
+const DEMO_ADDONS: ObservabilityAddonsProps = {
+  prometheus: {},
+  grafana: {},
+  jaeger: { samplingPercentage: 100 },
+  kiali: { auth: KialiAuth.anonymous() },
+  accessLogs: true,
+};
+
 /**
  * Prometheus, Grafana, Jaeger, Kiali and Loki, installed together and wired into the mesh:
  * Grafana and Kiali read this install's Prometheus, Jaeger receives the mesh's spans through a
@@ -148,15 +157,6 @@ export interface ObservabilityAddonsProps {
  *   accessLogs: true,
  * });
  */
-/** What the demo profile's users expect from `samples/addons`. */
-const DEMO_ADDONS: ObservabilityAddonsProps = {
-  prometheus: {},
-  grafana: {},
-  jaeger: { samplingPercentage: 100 },
-  kiali: { auth: KialiAuth.anonymous() },
-  accessLogs: true,
-};
-
 export class ObservabilityAddons extends Construct {
   /**
    * The addons a user of `istioctl install --set profile=demo` and `samples/addons` expects:

@@ -124,27 +124,55 @@ export function annotatedPodsJob(): ScrapeJob {
     discovery: { role: 'pod' },
     relabel: [
       { action: 'keep', sourceLabels: [`${POD_ANNOTATION}scrape`], regex: 'true' },
-      { action: 'drop', sourceLabels: ['__meta_kubernetes_pod_label_app'], regex: 'istiod' },
-      { action: 'drop', sourceLabels: ['__meta_kubernetes_pod_phase'], regex: 'Pending|Succeeded|Failed|Completed' },
-      { sourceLabels: [`${POD_ANNOTATION}scheme`], regex: '(https?)', targetLabel: '__scheme__' },
-      { sourceLabels: [`${POD_ANNOTATION}path`], regex: '(.+)', targetLabel: '__metrics_path__' },
-      // IPv4 pod address, then IPv6 (brackets), with the annotated port.
-      {
-        sourceLabels: [`${POD_ANNOTATION}port`, '__meta_kubernetes_pod_ip'],
-        regex: '(\\d+);(\\d+\\.\\d+\\.\\d+\\.\\d+)',
-        replacement: '$2:$1',
-        targetLabel: '__address__',
-      },
-      {
-        sourceLabels: [`${POD_ANNOTATION}port`, '__meta_kubernetes_pod_ip'],
-        regex: '(\\d+);([0-9A-Fa-f:]+)',
-        replacement: '[$2]:$1',
-        targetLabel: '__address__',
-      },
-      { action: 'labelmap', regex: `${POD_ANNOTATION}param_(.+)`, replacement: '__param_$1' },
-      ...podIdentity(),
+      // Pods that ask for slow scraping belong to the kubernetes-pods-slow job only.
+      { action: 'drop', sourceLabels: [`${POD_ANNOTATION}scrape_slow`], regex: 'true' },
+      ...annotatedPodTarget(),
     ],
   };
+}
+
+/**
+ * Pods annotated `prometheus.io/scrape_slow: "true"`, scraped every 5 minutes (30s timeout)
+ * at the port, path and scheme of their `prometheus.io/*` annotations, as the upstream
+ * Prometheus chart does.
+ */
+export function slowAnnotatedPodsJob(): ScrapeJob {
+  return {
+    jobName: 'kubernetes-pods-slow',
+    scrapeInterval: '5m',
+    scrapeTimeout: '30s',
+    honorLabels: true,
+    discovery: { role: 'pod' },
+    relabel: [
+      { action: 'keep', sourceLabels: [`${POD_ANNOTATION}scrape_slow`], regex: 'true' },
+      ...annotatedPodTarget(),
+    ],
+  };
+}
+
+/** The target of an annotated pod: its `prometheus.io/*` scheme, path, port and params. istiod has its own job. */
+function annotatedPodTarget(): RelabelRule[] {
+  return [
+    { action: 'drop', sourceLabels: ['__meta_kubernetes_pod_label_app'], regex: 'istiod' },
+    { action: 'drop', sourceLabels: ['__meta_kubernetes_pod_phase'], regex: 'Pending|Succeeded|Failed|Completed' },
+    { sourceLabels: [`${POD_ANNOTATION}scheme`], regex: '(https?)', targetLabel: '__scheme__' },
+    { sourceLabels: [`${POD_ANNOTATION}path`], regex: '(.+)', targetLabel: '__metrics_path__' },
+    // IPv4 pod address, then IPv6 (brackets), with the annotated port.
+    {
+      sourceLabels: [`${POD_ANNOTATION}port`, '__meta_kubernetes_pod_ip'],
+      regex: '(\\d+);(\\d+\\.\\d+\\.\\d+\\.\\d+)',
+      replacement: '$2:$1',
+      targetLabel: '__address__',
+    },
+    {
+      sourceLabels: [`${POD_ANNOTATION}port`, '__meta_kubernetes_pod_ip'],
+      regex: '(\\d+);([0-9A-Fa-f:]+)',
+      replacement: '[$2]:$1',
+      targetLabel: '__address__',
+    },
+    { action: 'labelmap', regex: `${POD_ANNOTATION}param_(.+)`, replacement: '__param_$1' },
+    ...podIdentity(),
+  ];
 }
 
 /**

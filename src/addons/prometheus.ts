@@ -6,7 +6,7 @@ import {
   renderResources, restrictedContainer, toYaml, validateImage,
 } from './common';
 import {
-  ScrapeJob, annotatedPodsJob, envoyStatsJob, istiodJob, renderPrometheusConfig, selfJob, staticJob,
+  ScrapeJob, annotatedPodsJob, envoyStatsJob, istiodJob, renderPrometheusConfig, selfJob, slowAnnotatedPodsJob, staticJob,
 } from './prometheus-scrape';
 import { assertUnique, check, validateDnsLabel } from '../core/validation';
 
@@ -115,7 +115,9 @@ export interface StaticScrapeJobOptions {
 /**
  * Prometheus, set up to collect the mesh's metrics: istiod (`pilot_*`), every gateway and
  * sidecar (the `istio_*` standard metrics and Envoy stats merged with the application's own
- * metrics through the `prometheus.io/*` annotations), and any annotated workload.
+ * metrics through the `prometheus.io/*` annotations), and any annotated workload (every 5
+ * minutes with `prometheus.io/scrape_slow: "true"`). Services are not scraped by annotation:
+ * annotate their pods.
  *
  * Creates the ServiceAccount, ClusterRole and binding for Kubernetes service discovery, the
  * `prometheus` ConfigMap, a Deployment (with a config reloader) and the `prometheus` Service on
@@ -165,7 +167,7 @@ export class Prometheus extends ObservabilityAddon {
     check(timeout.toMilliseconds() >= 1 && timeout.toMilliseconds() <= interval.toMilliseconds(), this, 'scrapeTimeout', timeout,
       `must be positive and at most the scrape interval (${interval.toHumanString()})`);
 
-    this.jobs.push(selfJob(PORT), istiodJob(props.istioNamespace ?? this.namespace), annotatedPodsJob());
+    this.jobs.push(selfJob(PORT), istiodJob(props.istioNamespace ?? this.namespace), annotatedPodsJob(), slowAnnotatedPodsJob());
     if (props.scrapeEnvoyStatsPort) this.jobs.push(envoyStatsJob());
 
     const labels = addonLabels(NAME, imageTag(this.image));

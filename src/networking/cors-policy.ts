@@ -50,7 +50,7 @@ export enum UnmatchedPreflights {
 export interface CorsPolicy {
   /**
    * Origins allowed to make cross-origin requests. A request from an origin that matches none
-   * gets no CORS headers.
+   * gets no CORS headers. (Istio's deprecated string list `allowOrigin` is not offered.)
    */
   readonly allowOrigins: StringMatch[];
 

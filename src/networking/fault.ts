@@ -58,6 +58,10 @@ interface AbortSpec {
  * Faults injected into the HTTP requests of a route, to test how clients cope with a slow or
  * failing service. Applied on the client side, before the request reaches the destination.
  *
+ * Istio's deprecated integer `delay.percent` is not offered (percentages render as
+ * `percentage.value`), nor are `delay.exponentialDelay` and `abort.http2Error`, which Istio
+ * rejects as not supported.
+ *
  * @example
  * Fault.delay(Duration.seconds(7));
  * Fault.abort(500, 10);

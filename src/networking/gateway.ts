@@ -11,7 +11,8 @@ import { IstioResource, IstioResourceProps } from '../core/istio-resource';
 import { assertUnique, check, compact, fail, invalidMessage, validateDnsLabel, validatePort } from '../core/validation';
 
 /**
- * The port a Gateway server listens on.
+ * The port a Gateway server listens on. (The deprecated `targetPort` is not offered: Istio rejects it
+ * on gateways.)
  */
 export interface GatewayPort {
   /**

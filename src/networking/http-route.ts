@@ -134,7 +134,8 @@ export interface HttpRouteOptions {
   readonly mirror?: Destination;
 
   /**
-   * The percentage of requests `mirror` copies, 0–100.
+   * The percentage of requests `mirror` copies, 0–100. Rendered as `mirrorPercentage`; the
+   * deprecated integer fields `mirrorPercent` / `mirror_percent` are not offered.
    *
    * @default 100
    */

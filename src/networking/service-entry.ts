@@ -298,6 +298,11 @@ export class ServiceEntry extends IstioResource {
     }
     validateInteger(this, `${field}.weight`, endpoint.weight, 0, 4294967295);
     validateResourceName(this, `${field}.serviceAccount`, endpoint.serviceAccount);
+    const sameTarget = (e: ServiceEntryEndpoint) => e.address === endpoint.address && e.network === endpoint.network
+      && JSON.stringify(Object.entries(e.ports ?? {}).sort()) === JSON.stringify(Object.entries(endpoint.ports ?? {}).sort());
+    const duplicate = this.endpoints.findIndex(sameTarget);
+    check(duplicate < 0, this, `${field}.address`, endpoint.address,
+      `endpoints[${duplicate}] already has this address, network and ports; an endpoint cannot be added twice`);
 
     this.endpoints.push({
       ...endpoint,

@@ -27,7 +27,8 @@ export enum CaptureMode {
 }
 
 /**
- * The port of a Sidecar listener.
+ * The port of a Sidecar listener. (The deprecated `targetPort` is not offered: Istio rejects it
+ * on Sidecars.)
  */
 export interface SidecarPort {
   /**

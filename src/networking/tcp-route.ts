@@ -9,6 +9,8 @@ import { assertUnique, compact, validateDnsLabel, validateIpOrCidr, validateLabe
  * Conditions a TCP connection must meet for a route to apply. All conditions of one match must
  * hold; a route with several matches applies when any of them holds.
  *
+ * Istio's hidden `sourceSubnet` is not offered: it is undocumented and Istio's validation ignores it.
+ *
  * @example
  * { port: 27017, destinationSubnets: ['10.0.0.0/16'] }
  */

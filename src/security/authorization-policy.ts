@@ -24,7 +24,11 @@ export enum AuthorizationAction {
   DENY = 'DENY',
   /** Audit matching requests (needs an audit-capable plugin); does not change allow/deny. */
   AUDIT = 'AUDIT',
-  /** Delegate the decision for matching requests to an external authorizer (`provider`). */
+  /**
+   * Delegate the decision for matching requests to an external authorizer (`provider`). Its
+   * rules cannot match on principals, request principals, namespaces, service accounts or
+   * `source.*` / `request.auth.*` conditions (Istio rejects them).
+   */
   CUSTOM = 'CUSTOM',
 }
 

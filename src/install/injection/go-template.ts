@@ -210,7 +210,7 @@ function renderItems(items: readonly Item[], indent: number): string[] {
     } else if (item instanceof ToYaml) {
       out.push(`${pad}{{- toYaml ${item.expr} | nindent ${indent} }}`);
     } else if (item instanceof Block) {
-      throw new Error('block scalars are not supported as list items');
+      out.push(`${pad}- ${item.chomp}`, ...item.lines.map(line => `${pad}  ${line}`));
     }
   }
   return out;

@@ -89,7 +89,8 @@ export interface SidecarInjectorOptions {
   readonly aliases?: Record<string, string[]>;
   /**
    * Additional Go templates, by name, that pods can request with `inject.istio.io/templates`.
-   * They cannot replace the library's own `sidecar` and `gateway` templates.
+   * They cannot replace the library's own templates: `sidecar`, `gateway`, `grpc-simple`,
+   * `grpc-agent`, `waypoint` and `kube-gateway`.
    *
    * @default - none
    */
@@ -119,6 +120,12 @@ export interface SidecarInjectorOptions {
   readonly caAddress?: string;
   /** @default - requests 100m CPU and 128Mi; limits 2000m CPU and 1024Mi */
   readonly proxyResources?: ComputeResources;
+  /**
+   * Resources of the waypoint proxies istiod deploys for Gateways of class `istio-waypoint`.
+   *
+   * @default - requests 100m CPU and 128Mi; limits 2 CPUs and 1Gi
+   */
+  readonly waypointResources?: ComputeResources;
   /**
    * Start application containers only once the proxy is ready.
    *

@@ -15,40 +15,46 @@ import {
   annotationOr, containerItem, imageOf, meshEnv, proxyMounts, proxyVolumes, values,
 } from './proxy-model';
 
-const GATEWAY_API = 'gateway.networking.k8s.io/v1';
-const NETWORK_LABEL = 'topology.istio.io/network';
+export const GATEWAY_API = 'gateway.networking.k8s.io/v1';
+export const NETWORK_LABEL = 'topology.istio.io/network';
 
 /** Annotations of the Gateway that configure the controller, not the generated objects. */
 const CONTROLLER_ANNOTATIONS = [
   'kubectl.kubernetes.io/last-applied-configuration', 'gateway.istio.io/name-override', 'gateway.istio.io/service-account',
   'gateway.istio.io/controller-version',
 ];
-const INFRASTRUCTURE_ANNOTATIONS = `(omit .InfrastructureAnnotations ${CONTROLLER_ANNOTATIONS.map(a => `"${a}"`).join(' ')})`;
+export const INFRASTRUCTURE_ANNOTATIONS = `(omit .InfrastructureAnnotations ${CONTROLLER_ANNOTATIONS.map(a => `"${a}"`).join(' ')})`;
 
-function strdict(pairs: Array<[string, string]>): string {
+export function strdict(pairs: Array<[string, string]>): string {
   return `(strdict ${pairs.map(([k, v]) => `"${k}" ${v}`).join(' ')})`;
 }
 
-const GATEWAY_LABELS: Array<[string, string]> = [
+export const GATEWAY_LABELS: Array<[string, string]> = [
   ['gateway.networking.k8s.io/gateway-name', '.Name'],
   ['gateway.networking.k8s.io/gateway-class-name', '.GatewayClass'],
 ];
 const MANAGED: [string, string] = ['gateway.istio.io/managed', '"istio.io-gateway-controller"'];
 
-/** Metadata of a generated object: infrastructure annotations and labels, owned by the Gateway. */
-function metadata(name: string, extraLabels: Array<[string, string]> = [], ownerRefCondition?: string): YMap {
+/**
+ * Metadata of a generated object: infrastructure annotations (or the given `annotations`
+ * expression) and labels, owned by the Gateway.
+ */
+export function metadata(
+  name: string, extraLabels: Array<[string, string]> = [], ownerRefCondition?: string, annotations = INFRASTRUCTURE_ANNOTATIONS,
+): YMap {
   const owner = ['ownerReferences', list(map(['apiVersion', GATEWAY_API], ['kind', 'Gateway'], ['name', go('.Name | quote')], ['uid', go('.UID | quote')]))] as const;
   return map(
     ['name', go(`${name} | quote`)],
     ['namespace', go('.Namespace | quote')],
-    ['annotations', map(new MergeYaml(INFRASTRUCTURE_ANNOTATIONS, 'toJsonMap'))],
+    ['annotations', map(new MergeYaml(annotations, 'toJsonMap'))],
     ['labels', map(new MergeYaml(`.InfrastructureLabels ${strdict([...GATEWAY_LABELS, ...extraLabels])}`, 'toJsonMap'))],
     // owner references on ServiceAccounts are only safe from Kubernetes 1.28
     ownerRefCondition ? when<Entry>(ownerRefCondition, [owner]) : owner,
   );
 }
 
-function httpProbe(failureThreshold: number, initialDelaySeconds: number, periodSeconds: number): YMap {
+/** An HTTP probe of the health endpoint, with every field explicit as the Deployment controller defaults them. */
+export function httpProbe(failureThreshold: number, initialDelaySeconds: number, periodSeconds: number): YMap {
   return map(
     ['failureThreshold', failureThreshold],
     ['httpGet', map(['path', READINESS_PATH], ['port', HEALTH_PORT], ['scheme', 'HTTP'])],
@@ -165,11 +171,12 @@ function deployment(): YMap {
   );
 }
 
-function service(): YMap {
+/** The Service of the gateway's listener ports; `annotations` replaces the infrastructure annotations expression. */
+export function service(annotations = INFRASTRUCTURE_ANNOTATIONS): YMap {
   return map(
     ['apiVersion', 'v1'],
     ['kind', 'Service'],
-    ['metadata', metadata('.DeploymentName')],
+    ['metadata', metadata('.DeploymentName', [], undefined, annotations)],
     ['spec', map(
       ['ipFamilyPolicy', 'PreferDualStack'],
       ['ports', list(each<Item>('$port := .Ports', [map(
@@ -185,25 +192,39 @@ function service(): YMap {
   );
 }
 
-/** Renders the `kube-gateway` template. */
-export function kubeGatewayTemplate(): string {
-  const serviceAccount = map(
+/** The gateway's ServiceAccount, owned by the Gateway from Kubernetes 1.28. */
+export function serviceAccount(): YMap {
+  return map(
     ['apiVersion', 'v1'],
     ['kind', 'ServiceAccount'],
     ['metadata', metadata('.ServiceAccount', [], 'ge .KubeVersion 128')],
   );
-  const autoscaler = map(
+}
+
+/** An HPA with one replica at most, which users scale up by editing it. */
+export function autoscaler(): YMap {
+  return map(
     ['apiVersion', 'autoscaling/v2'],
     ['kind', 'HorizontalPodAutoscaler'],
     ['metadata', metadata('.DeploymentName')],
     ['spec', map(['scaleTargetRef', map(['apiVersion', 'apps/v1'], ['kind', 'Deployment'], ['name', go('.DeploymentName | quote')])], ['maxReplicas', 1])],
   );
-  const budget = map(
+}
+
+/** A PodDisruptionBudget over the gateway's pods, which users tighten by editing it. */
+export function budget(): YMap {
+  return map(
     ['apiVersion', 'policy/v1'],
     ['kind', 'PodDisruptionBudget'],
     ['metadata', metadata('.DeploymentName')],
     ['spec', map(['selector', map(['matchLabels', map(['gateway.networking.k8s.io/gateway-name', go('.Name | quote')])])])],
   );
-  const preamble = `{{- $proxyImage := ${annotationOr(ANNOTATIONS.proxyImage, values('global.proxy.image'))} }}\n`;
-  return preamble + renderDocuments([serviceAccount, deployment(), service(), autoscaler, budget]);
+}
+
+/** `$proxyImage`: the annotated or installation proxy image. */
+export const PROXY_IMAGE_PREAMBLE = `{{- $proxyImage := ${annotationOr(ANNOTATIONS.proxyImage, values('global.proxy.image'))} }}\n`;
+
+/** Renders the `kube-gateway` template. */
+export function kubeGatewayTemplate(): string {
+  return PROXY_IMAGE_PREAMBLE + renderDocuments([serviceAccount(), deployment(), service(), autoscaler(), budget()]);
 }

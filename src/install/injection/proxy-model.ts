@@ -1,7 +1,7 @@
 /**
  * A typed model of the containers and volumes the injection templates add to a pod, with
- * Go template values where istiod fills in per-pod data. Both the `sidecar` and the
- * `gateway` templates are built from it.
+ * Go template values where istiod fills in per-pod data. Every injection template is built
+ * from it: `sidecar`, `gateway`, `grpc-agent`, `grpc-simple`, `kube-gateway` and `waypoint`.
  *
  * Internal: not exported from the package entry point.
  */
@@ -119,8 +119,9 @@ export interface Mount {
   readonly readOnly?: boolean;
 }
 
-/** An HTTP probe on pilot-agent's health port. */
+/** An HTTP readiness check of pilot-agent, on the health port unless `port` says otherwise. */
 export interface HealthProbe {
+  readonly port?: number;
   readonly initialDelaySeconds: Value;
   readonly periodSeconds: Value;
   readonly timeoutSeconds: number;
@@ -133,7 +134,9 @@ export interface TemplatedContainer {
   readonly image: Value;
   readonly restartPolicy?: 'Always';
   readonly ports?: ReadonlyArray<{ readonly containerPort: number; readonly protocol: 'TCP'; readonly name: string }>;
-  readonly args: readonly Item[];
+  /** The entrypoint, for containers that do not run the image's own. */
+  readonly command?: readonly Item[];
+  readonly args?: readonly Item[];
   /** Entries of `lifecycle`, usually conditional. */
   readonly lifecycle?: readonly Entry[];
   readonly env?: readonly EnvEntry[];
@@ -148,7 +151,8 @@ export interface TemplatedContainer {
   readonly volumeMounts?: readonly MountEntry[];
 }
 
-function envItem(env: EnvEntry): Item {
+/** The YAML of an environment entry, as a list item. */
+export function envItem(env: EnvEntry): Item {
   if (env instanceof Branch) {
     return new Branch<Item>(env.keyword, env.condition, env.then.map(envItem), env.otherwise?.map(envItem));
   }
@@ -157,7 +161,8 @@ function envItem(env: EnvEntry): Item {
   return map(['name', env.name], ['valueFrom', map(['resourceFieldRef', map(['resource', `limits.${env.resourceLimit}`], ['divisor', '1'])])]);
 }
 
-function mountItem(mount: MountEntry): Item {
+/** The YAML of a volume mount entry, as a list item. */
+export function mountItem(mount: MountEntry): Item {
   if (mount instanceof Branch) {
     return new Branch<Item>(mount.keyword, mount.condition, mount.then.map(mountItem), mount.otherwise?.map(mountItem));
   }
@@ -173,7 +178,7 @@ function isMount(value: unknown): value is Mount {
 
 function probe(probeSpec: HealthProbe): Value {
   return map(
-    ['httpGet', map(['path', READINESS_PATH], ['port', HEALTH_PORT])],
+    ['httpGet', map(['path', READINESS_PATH], ['port', probeSpec.port ?? HEALTH_PORT])],
     ['initialDelaySeconds', probeSpec.initialDelaySeconds],
     ['periodSeconds', probeSpec.periodSeconds],
     ['timeoutSeconds', probeSpec.timeoutSeconds],
@@ -186,7 +191,8 @@ export function containerItem(c: TemplatedContainer): Item {
   const entries: Entry[] = [['name', c.name], ['image', c.image]];
   if (c.restartPolicy) entries.push(['restartPolicy', c.restartPolicy]);
   if (c.ports) entries.push(['ports', list(...c.ports.map(port => map(['containerPort', port.containerPort], ['protocol', port.protocol], ['name', port.name])))]);
-  entries.push(['args', list(...c.args)]);
+  if (c.command) entries.push(['command', list(...c.command)]);
+  if (c.args) entries.push(['args', list(...c.args)]);
   if (c.lifecycle) entries.push(...c.lifecycle);
   if (c.env) entries.push(['env', list(...c.env.map(envItem))]);
   if (c.extra) entries.push(...c.extra);
@@ -283,8 +289,11 @@ export function identityEnv(): EnvEntry[] {
   ];
 }
 
-/** Environment naming the workload, its owner, mesh and trust domain, and the proxy metadata. */
-export function workloadEnv(workloadName: string): EnvEntry[] {
+/**
+ * Environment naming the workload, its owner, mesh and trust domain; `bootstrapOverride`
+ * (default true) also points Envoy at a custom bootstrap the pod may annotate.
+ */
+export function workloadEnv(workloadName: string, bootstrapOverride = true): EnvEntry[] {
   return [
     withValue<EnvEntry>(workloadName, [{ name: 'ISTIO_META_WORKLOAD_NAME', value: go('. | quote') }]),
     when<EnvEntry>('and .TypeMeta.APIVersion .DeploymentMeta.Name', [{
@@ -292,7 +301,9 @@ export function workloadEnv(workloadName: string): EnvEntry[] {
       value: interp('kubernetes://apis/', go('.TypeMeta.APIVersion'), '/namespaces/', go('valueOrDefault .DeploymentMeta.Namespace `default`'),
         '/', go('toLower .TypeMeta.Kind'), 's/', go('.DeploymentMeta.Name')),
     }]),
-    when<EnvEntry>(hasAnnotation(ANNOTATIONS.bootstrapOverride), [{ name: 'ISTIO_BOOTSTRAP_OVERRIDE', value: `${MOUNTS.customBootstrap.mountPath}/custom_bootstrap.json` }]),
+    ...(bootstrapOverride
+      ? [when<EnvEntry>(hasAnnotation(ANNOTATIONS.bootstrapOverride), [{ name: 'ISTIO_BOOTSTRAP_OVERRIDE', value: `${MOUNTS.customBootstrap.mountPath}/custom_bootstrap.json` }])]
+      : []),
     ...meshEnv(),
   ];
 }
@@ -314,69 +325,152 @@ export const PROXY_METADATA_ENV = each<EnvEntry>('$key, $value := .ProxyConfig.P
 /** `imagePullPolicy`, only when the installation sets one. */
 export const IMAGE_PULL_POLICY: Entry = withValue<Entry>(values('global.imagePullPolicy'), [['imagePullPolicy', go('. | quote')]]);
 
+/** `eq .Values.global.caName "GkeWorkloadCertificate"`; `root` is `$` inside a `range`. */
+function gkeCertificates(root = ''): string {
+  return `eq ${root}${values('global.caName')} "GkeWorkloadCertificate"`;
+}
+
+/** The workload certificate mount: GKE's CSI volume when the CA is GKE's, otherwise an emptyDir. */
+export function workloadCertsMount(root = ''): MountEntry {
+  return when<MountEntry>(gkeCertificates(root), [{ name: 'gke-workload-certificate', mountPath: MOUNTS.workloadCerts.mountPath, readOnly: true }],
+    [MOUNTS.workloadCerts]);
+}
+
 /** Mounts common to sidecars and gateways, in order, before the pod-info volume. */
 export function proxyMounts(options: { readonly crl: boolean; readonly podOptions?: boolean }): MountEntry[] {
   const podOptions = options.podOptions ?? true;
-  const gke = `eq ${values('global.caName')} "GkeWorkloadCertificate"`;
   return [
     MOUNTS.workloadSocket,
     MOUNTS.credentialSocket,
-    when<MountEntry>(gke, [{ name: 'gke-workload-certificate', mountPath: MOUNTS.workloadCerts.mountPath, readOnly: true }], [MOUNTS.workloadCerts]),
+    workloadCertsMount(),
     when<MountEntry>(`eq ${values('global.pilotCertProvider')} "istiod"`, [MOUNTS.rootCert, ...(options.crl ? [MOUNTS.crl] : [])]),
     MOUNTS.data,
     ...(podOptions ? [when<MountEntry>(hasAnnotation(ANNOTATIONS.bootstrapOverride), [MOUNTS.customBootstrap])] : []),
     MOUNTS.envoy,
     MOUNTS.token,
-    ...(podOptions ? [when<MountEntry>(values('global.mountMtlsCerts'), [{ ...MOUNTS.mtlsCerts, readOnly: true }])] : []),
+    ...(podOptions ? [MTLS_CERTS_MOUNT] : []),
     MOUNTS.podInfo,
   ];
+}
+
+/** The certificates in Secret `istio.<service account>`, mounted when the installation asks for them. */
+export const MTLS_CERTS_MOUNT: MountEntry = when<MountEntry>(values('global.mountMtlsCerts'), [{ ...MOUNTS.mtlsCerts, readOnly: true }]);
+
+/** An emptyDir volume; `memory` keeps it in RAM. */
+export function emptyDirVolume(name: string, memory = false): Item {
+  return map(['name', name], ['emptyDir', memory ? map(['medium', 'Memory']) : map()]);
+}
+
+/** The workload certificates: GKE's CSI driver when the CA is GKE's, otherwise an emptyDir. */
+export function workloadCertsVolume(): Item {
+  return when<Item>(gkeCertificates(), [map(['name', 'gke-workload-certificate'], ['csi', map(['driver', 'workloadcertificates.security.cloud.google.com'])])],
+    [emptyDirVolume(MOUNTS.workloadCerts.name)]);
+}
+
+/** The ConfigMap a pod names in `sidecar.istio.io/bootstrapOverride`, when it names one. */
+export function customBootstrapVolume(): Item {
+  return when<Item>(hasAnnotation(ANNOTATIONS.bootstrapOverride), [
+    map(['name', MOUNTS.customBootstrap.name], ['configMap', map(['name', go(annotationOr(ANNOTATIONS.bootstrapOverride, '""'))])]),
+  ]);
+}
+
+/** The pod's labels and annotations as files, through the downward API. */
+export function podInfoVolume(): Item {
+  return map(['name', MOUNTS.podInfo.name], ['downwardAPI', map(['items', list(
+    map(['path', 'labels'], ['fieldRef', map(['fieldPath', 'metadata.labels'])]),
+    map(['path', 'annotations'], ['fieldRef', map(['fieldPath', 'metadata.annotations'])]),
+  )])]);
+}
+
+/** The projected service-account token the proxy presents to istiod. */
+export function tokenVolume(): Item {
+  return map(['name', MOUNTS.token.name], ['projected', map(['sources', list(map(['serviceAccountToken', map(
+    ['path', 'istio-token'],
+    ['expirationSeconds', TOKEN_EXPIRATION_SECONDS],
+    ['audience', go(values('global.sds.token.aud'))],
+  )]))])]);
+}
+
+/** The mesh root certificate: a ClusterTrustBundle when istiod publishes them, otherwise the per-namespace ConfigMap. */
+export function rootCertVolume(): Item {
+  const trustBundle = values('global.trustBundleName');
+  return map(
+    ['name', MOUNTS.rootCert.name],
+    when<Entry>(`eq ${p(values('pilot.env'))}.ENABLE_CLUSTER_TRUST_BUNDLE_API true`, [
+      ['projected', map(['sources', list(map(['clusterTrustBundle', map(
+        ['name', interp('istio.io:istiod-ca:', go(`${trustBundle} | default "root-cert"`))],
+        ['path', 'root-cert.pem'],
+      )]))])],
+    ], [
+      ['configMap', map(['name', go(`${trustBundle} | default "${ROOT_CERT_CONFIGMAP}"`)])],
+    ]),
+  );
+}
+
+/** The root certificate volume, only when istiod is the certificate provider. */
+export const ISTIOD_ROOT_CERT_VOLUME: Item = when<Item>(`eq ${values('global.pilotCertProvider')} "istiod"`, [rootCertVolume()]);
+
+/** Secret `istio.<service account>` (or `istio.default`), when the installation mounts mTLS certificates. */
+export function mtlsCertsVolume(): Item {
+  return when<Item>(values('global.mountMtlsCerts'), [map(['name', MOUNTS.mtlsCerts.name], ['secret', map(
+    ['optional', true],
+    ['secretName', interp(act('if eq .Spec.ServiceAccountName ""'), 'istio.default', act('else'), go('printf "istio.%s" .Spec.ServiceAccountName'), act('end'))],
+  )])]);
+}
+
+/** The volumes a pod declares in `sidecar.istio.io/userVolume` (JSON: name to volume source). */
+export function userVolumes(): Item {
+  return when<Item>(hasAnnotation(ANNOTATIONS.userVolume), [
+    each<Item>(`$name, $volume := fromJSON ${p(annotationValue(ANNOTATIONS.userVolume))}`, [map(['name', go('$name | quote')], new MergeYaml('$volume'))]),
+  ]);
+}
+
+/** The mounts a pod declares in `sidecar.istio.io/userVolumeMount` (JSON: volume name to mount). */
+export function userVolumeMounts(): Item {
+  return when<Item>(hasAnnotation(ANNOTATIONS.userVolumeMount), [
+    each<Item>(`$name, $mount := fromJSON ${p(annotationValue(ANNOTATIONS.userVolumeMount))}`, [map(['name', go('$name | quote')], new MergeYaml('$mount'))]),
+  ]);
 }
 
 /** Volumes common to sidecars and gateways. */
 export function proxyVolumes(options: { readonly crl: boolean; readonly userVolumes: boolean; readonly podOptions?: boolean }): Item[] {
   const podOptions = options.podOptions ?? true;
-  const gke = `eq ${values('global.caName')} "GkeWorkloadCertificate"`;
-  const trustBundle = values('global.trustBundleName');
   return [
-    map(['name', MOUNTS.workloadSocket.name], ['emptyDir', map()]),
-    map(['name', MOUNTS.credentialSocket.name], ['emptyDir', map()]),
-    when<Item>(gke, [map(['name', 'gke-workload-certificate'], ['csi', map(['driver', 'workloadcertificates.security.cloud.google.com'])])],
-      [map(['name', MOUNTS.workloadCerts.name], ['emptyDir', map()])]),
-    ...(podOptions ? [when<Item>(hasAnnotation(ANNOTATIONS.bootstrapOverride), [
-      map(['name', MOUNTS.customBootstrap.name], ['configMap', map(['name', go(annotationOr(ANNOTATIONS.bootstrapOverride, '""'))])]),
-    ])] : []),
+    emptyDirVolume(MOUNTS.workloadSocket.name),
+    emptyDirVolume(MOUNTS.credentialSocket.name),
+    workloadCertsVolume(),
+    ...(podOptions ? [customBootstrapVolume()] : []),
     // the SDS socket between pilot-agent and Envoy lives in memory
-    map(['name', MOUNTS.envoy.name], ['emptyDir', map(['medium', 'Memory'])]),
-    map(['name', MOUNTS.data.name], ['emptyDir', map()]),
-    map(['name', MOUNTS.podInfo.name], ['downwardAPI', map(['items', list(
-      map(['path', 'labels'], ['fieldRef', map(['fieldPath', 'metadata.labels'])]),
-      map(['path', 'annotations'], ['fieldRef', map(['fieldPath', 'metadata.annotations'])]),
-    )])]),
-    map(['name', MOUNTS.token.name], ['projected', map(['sources', list(map(['serviceAccountToken', map(
-      ['path', 'istio-token'],
-      ['expirationSeconds', TOKEN_EXPIRATION_SECONDS],
-      ['audience', go(values('global.sds.token.aud'))],
-    )]))])]),
-    when<Item>(`eq ${values('global.pilotCertProvider')} "istiod"`, [map(
-      ['name', MOUNTS.rootCert.name],
-      when<Entry>(`eq ${p(values('pilot.env'))}.ENABLE_CLUSTER_TRUST_BUNDLE_API true`, [
-        ['projected', map(['sources', list(map(['clusterTrustBundle', map(
-          ['name', interp('istio.io:istiod-ca:', go(`${trustBundle} | default "root-cert"`))],
-          ['path', 'root-cert.pem'],
-        )]))])],
-      ], [
-        ['configMap', map(['name', go(`${trustBundle} | default "${ROOT_CERT_CONFIGMAP}"`)])],
-      ]),
-    )]),
+    emptyDirVolume(MOUNTS.envoy.name, true),
+    emptyDirVolume(MOUNTS.data.name),
+    podInfoVolume(),
+    tokenVolume(),
+    ISTIOD_ROOT_CERT_VOLUME,
     ...(options.crl ? [map(['name', MOUNTS.crl.name], ['configMap', map(['name', go(`${values('pilot.crlConfigMapName')} | default "istio-ca-crl"`)], ['optional', true])])] : []),
-    ...(!podOptions ? [] : [when<Item>(values('global.mountMtlsCerts'), [map(['name', MOUNTS.mtlsCerts.name], ['secret', map(
-      ['optional', true],
-      ['secretName', interp(act('if eq .Spec.ServiceAccountName ""'), 'istio.default', act('else'), go('printf "istio.%s" .Spec.ServiceAccountName'), act('end'))],
-    )])])]),
-    ...(options.userVolumes ? [when<Item>(hasAnnotation(ANNOTATIONS.userVolume), [
-      each<Item>(`$name, $volume := fromJSON ${p(annotationValue(ANNOTATIONS.userVolume))}`, [map(['name', go('$name | quote')], new MergeYaml('$volume'))]),
-    ])] : []),
+    ...(podOptions ? [mtlsCertsVolume()] : []),
+    ...(options.userVolumes ? [userVolumes()] : []),
   ];
+}
+
+/**
+ * Proxy resources: the per-pod annotations when any is set, otherwise the installation's
+ * `global.proxy.resources`.
+ */
+export function proxyResources(): Value {
+  const cpu = ANNOTATIONS.proxyCpu;
+  const memory = ANNOTATIONS.proxyMemory;
+  const cpuLimit = ANNOTATIONS.proxyCpuLimit;
+  const memoryLimit = ANNOTATIONS.proxyMemoryLimit;
+  const any = (...keys: string[]) => `or ${keys.map(k => p(hasAnnotation(k))).join(' ')}`;
+  const quantity = (resource: string, key: string): Entry => when(hasAnnotation(key), [[resource, go(`${annotationValue(key)} | quote`)] as const]);
+  return map(
+    when<Entry>(any(cpu, memory, cpuLimit, memoryLimit), [
+      when<Entry>(any(cpu, memory), [['requests', map(quantity('cpu', cpu), quantity('memory', memory))]]),
+      when<Entry>(any(cpuLimit, memoryLimit), [['limits', map(quantity('cpu', cpuLimit), quantity('memory', memoryLimit))]]),
+    ], [
+      withValue<Entry>(values('global.proxy.resources'), [new MergeYaml('(omitNil .)')]),
+    ]),
+  );
 }
 
 /** `imagePullSecrets` of the pod, when the installation sets any. */

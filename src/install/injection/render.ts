@@ -12,20 +12,34 @@ import {
 import { ComputeResources, renderComputeResources, validateComputeResources } from '../compute-resources';
 import { AGENT_STATUS_PORT, TOKEN_AUDIENCE } from '../proxy-facts';
 import { gatewayTemplate } from './gateway-template';
+import { grpcAgentTemplate, grpcSimpleTemplate } from './grpc-templates';
 import type { InjectionSelector, SidecarInjectorOptions } from './injection-config';
 import { kubeGatewayTemplate } from './kube-gateway-template';
 import { sidecarTemplate } from './sidecar-template';
+import { waypointTemplate } from './waypoint-template';
 
-/** The templates this library writes, by name. */
+/**
+ * The templates this library writes, by name: pods request `sidecar` (the default), `gateway`,
+ * `grpc-agent` or `grpc-simple` with `inject.istio.io/templates`; istiod's gateway controller
+ * deploys Gateways of class `istio` from `kube-gateway` and of class `istio-waypoint` from `waypoint`.
+ */
 export const BUILT_IN_TEMPLATES: Readonly<Record<string, () => string>> = {
   'sidecar': sidecarTemplate,
   'gateway': gatewayTemplate,
+  'grpc-simple': grpcSimpleTemplate,
+  'grpc-agent': grpcAgentTemplate,
+  'waypoint': waypointTemplate,
   'kube-gateway': kubeGatewayTemplate,
 };
 
 const DEFAULT_PROXY_RESOURCES: ComputeResources = {
   requests: { cpu: '100m', memory: '128Mi' },
   limits: { cpu: '2000m', memory: '1024Mi' },
+};
+
+const DEFAULT_WAYPOINT_RESOURCES: ComputeResources = {
+  requests: { cpu: '100m', memory: '128Mi' },
+  limits: { cpu: '2', memory: '1Gi' },
 };
 
 const TEMPLATE_NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
@@ -38,6 +52,7 @@ function validateOptions(scope: IConstruct | undefined, o: SidecarInjectorOption
   if (o.revision !== undefined) validateDnsLabel(scope, 'revision', o.revision);
   validateDnsLabel(scope, 'istioNamespace', o.istioNamespace);
   validateComputeResources(scope, 'proxyResources', o.proxyResources);
+  validateComputeResources(scope, 'waypointResources', o.waypointResources);
   o.imagePullSecrets?.forEach((name, i) => validateDnsLabel(scope, `imagePullSecrets[${i}]`, name));
   for (const [field, value] of [['includeOutboundIpRanges', o.includeOutboundIpRanges], ['excludeOutboundIpRanges', o.excludeOutboundIpRanges]] as const) {
     if (value === undefined || value === '' || value === '*') continue;
@@ -226,6 +241,13 @@ export function renderInjectionValues(options: SidecarInjectorOptions = {}, scop
       tag: o.tag ?? '1.30.3',
       ...(o.trustDomain !== undefined ? { trustDomain: o.trustDomain } : {}),
       variant: o.variant ?? '',
+      waypoint: {
+        affinity: {},
+        nodeSelector: {},
+        resources: renderComputeResources(o.waypointResources ?? DEFAULT_WAYPOINT_RESOURCES) ?? {},
+        tolerations: [],
+        topologySpreadConstraints: [],
+      },
     },
     pilot: { cni: { enabled: o.cniEnabled ?? false, provider: 'default' }, env: {} },
     revision: o.revision ?? '',

@@ -9,11 +9,12 @@ import {
   AGENT_STATUS_PORT, ENVOY_PROMETHEUS_PORT, HEALTH_PORT, INBOUND_CAPTURE_PORT, INIT_CONTAINER, OUTBOUND_CAPTURE_PORT, PROXY_CONTAINER,
   PROXY_UID, VALIDATION_CONTAINER,
 } from '../proxy-facts';
-import { Entry, Flow, Item, MergeYaml, ToYaml, Value, act, each, go, interp, list, map, raw, renderTemplate, when, withValue } from './go-template';
+import { Entry, Flow, Item, ToYaml, act, each, go, interp, list, map, raw, renderTemplate, when, withValue } from './go-template';
 import {
   ANNOTATIONS, APP_CONTAINERS_PREAMBLE, EnvEntry, IMAGE_PULL_POLICY, IMAGE_PULL_SECRETS, LABELS, PROMETHEUS_PORT, PROXY_GROUP,
   PROXY_METADATA_ENV, PROXY_USER, TemplatedContainer, agentArgs, annotationOr, annotationValue, canonicalLabels, containerItem,
-  hasAnnotation, identityEnv, imageOf, labelValue, p, proxyMounts, proxyVolumes, revisionAndDefaultContainer, values, workloadEnv,
+  hasAnnotation, identityEnv, imageOf, labelValue, p, proxyMounts, proxyResources, proxyVolumes, revisionAndDefaultContainer,
+  userVolumeMounts, values, workloadEnv,
 } from './proxy-model';
 
 const CNI = values('pilot.cni.enabled');
@@ -37,27 +38,6 @@ const PREAMBLE = [
   `{{- $initImage := ${annotationOr(ANNOTATIONS.proxyImage, values('global.proxy_init.image'))} }}`,
   ...APP_CONTAINERS_PREAMBLE,
 ];
-
-/**
- * Proxy resources: the per-pod annotations when any is set, otherwise the installation's
- * `global.proxy.resources`.
- */
-function resources(): Value {
-  const cpu = ANNOTATIONS.proxyCpu;
-  const memory = ANNOTATIONS.proxyMemory;
-  const cpuLimit = ANNOTATIONS.proxyCpuLimit;
-  const memoryLimit = ANNOTATIONS.proxyMemoryLimit;
-  const any = (...keys: string[]) => `or ${keys.map(k => p(hasAnnotation(k))).join(' ')}`;
-  const quantity = (resource: string, key: string): Entry => when(hasAnnotation(key), [[resource, go(`${annotationValue(key)} | quote`)] as const]);
-  return map(
-    when<Entry>(any(cpu, memory, cpuLimit, memoryLimit), [
-      when<Entry>(any(cpu, memory), [['requests', map(quantity('cpu', cpu), quantity('memory', memory))]]),
-      when<Entry>(any(cpuLimit, memoryLimit), [['limits', map(quantity('cpu', cpuLimit), quantity('memory', memoryLimit))]]),
-    ], [
-      withValue<Entry>(values('global.proxy.resources'), [new MergeYaml('(omitNil .)')]),
-    ]),
-  );
-}
 
 const SECCOMP: Entry = when<Entry>(values('global.proxy.seccompProfile'), [['seccompProfile', new ToYaml(values('global.proxy.seccompProfile'))]]);
 
@@ -116,7 +96,7 @@ function initContainer(): TemplatedContainer {
       ]),
       SECCOMP,
     ],
-    resources: resources(),
+    resources: proxyResources(),
   };
 }
 
@@ -207,15 +187,13 @@ function proxyContainer(native: boolean): TemplatedContainer {
       ]),
       SECCOMP,
     ],
-    resources: resources(),
+    resources: proxyResources(),
     volumeMounts: [
       ...proxyMounts({ crl: true }),
       when<Item>(`and (eq ${values('global.proxy.tracer')} "lightstep") .ProxyConfig.GetTracing.GetTlsSettings`, [
         map(['mountPath', go('directory .ProxyConfig.GetTracing.GetTlsSettings.GetCaCertificates')], ['name', 'lightstep-certs'], ['readOnly', true]),
       ]),
-      when<Item>(hasAnnotation(ANNOTATIONS.userVolumeMount), [
-        each<Item>(`$name, $mount := fromJSON ${p(annotationValue(ANNOTATIONS.userVolumeMount))}`, [map(['name', go('$name | quote')], new MergeYaml('$mount'))]),
-      ]),
+      userVolumeMounts(),
     ],
   };
 }
