@@ -61,7 +61,8 @@ project.package.addField('main', 'lib/src/index.js');
 project.package.addField('types', 'lib/src/index.d.ts');
 project.package.addField('overrides', { 'unrs-resolver': '1.12.2' });
 project.package.addField('engines', { node: '>= 20' });
-project.npmignore?.addPatterns('/examples/', '/projenrc/', '/dist/', '/artifacts/');
+// `artifacts` as jsii-pacmak writes it, so packaging leaves .npmignore unchanged.
+project.npmignore?.addPatterns('/examples/', '/projenrc/', '/dist/', 'artifacts');
 
 // `npx projen import`: regenerate the internal CRD bindings in imports/.
 project.addTask('import', {
