@@ -26,6 +26,7 @@ const project = new cdk8s.ConstructLibraryCdk8s({
   devDeps: [
     'cdk8s-cli@2.207.60',
     '@kubernetes-models/istio@3.0.1',
+    'kubernetes-models@5.1.0',
     'ajv@^8',
     '@marcbachmann/cel-js@^8',
     'yaml@^2',

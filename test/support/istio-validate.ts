@@ -7,10 +7,17 @@ import { join } from 'path';
  * CRD's CEL rules. Non-Istio objects are ignored. Returns the problems found.
  */
 export function istioProblems(manifests: any[]): string[] {
-  const istio = manifests.filter(m => typeof m?.apiVersion === 'string' && m.apiVersion.includes('istio.io/'));
-  if (istio.length === 0) return [];
+  return manifestProblems(manifests.filter(m => typeof m?.apiVersion === 'string' && m.apiVersion.includes('istio.io/')));
+}
+
+/**
+ * Validates every object: Istio objects as `istioProblems` does, and Kubernetes objects
+ * (Deployments, Services, RBAC, webhooks, CRDs, ...) with kubernetes-models' schemas.
+ */
+export function manifestProblems(manifests: any[]): string[] {
+  if (manifests.length === 0) return [];
   const out = execFileSync(process.execPath, [join(__dirname, 'validate-istio.mjs')], {
-    input: JSON.stringify(istio),
+    input: JSON.stringify(manifests),
     maxBuffer: 256 * 1024 * 1024,
     encoding: 'utf-8',
   });
@@ -22,4 +29,9 @@ export function istioProblems(manifests: any[]): string[] {
 /** Asserts that every Istio object in `manifests` passes the independent validators. */
 export function expectValidIstio(manifests: any[]): void {
   expect(istioProblems(manifests)).toEqual([]);
+}
+
+/** Asserts that every object in `manifests` passes the independent validators. */
+export function expectValidManifests(manifests: any[]): void {
+  expect(manifestProblems(manifests)).toEqual([]);
 }

@@ -1,7 +1,9 @@
-// Independent validation of Istio objects, run as a child process by istio-validate.ts
+// Independent validation of synthesized objects, run as a child process by istio-validate.ts
 // (the validators below are ES modules, which ts-jest's CommonJS cannot load).
 //
 // Reads a JSON array of Kubernetes objects on stdin and prints a JSON array of problems:
+//  0. Kubernetes objects (apps/v1, v1, RBAC, webhooks, ...): kubernetes-models' validate(),
+//     the JSON schemas of the Kubernetes OpenAPI (types, required fields, enums);
 //  1. @kubernetes-models/istio: each object's validate() (the published Istio JSON schemas);
 //  2. strict field validation against the Istio CRD's openAPIV3Schema, as the API server does
 //     with `--validate=strict`: unknown fields are errors (needs the CRD file, see below);
@@ -28,6 +30,26 @@ const modelModules = {
   'networking.istio.io/v1alpha3': '@kubernetes-models/istio/networking.istio.io/v1alpha3',
   'extensions.istio.io/v1alpha1': '@kubernetes-models/istio/extensions.istio.io/v1alpha1',
 };
+for (const obj of objects) {
+  if (obj.apiVersion.includes('istio.io/')) continue;
+  let models;
+  try {
+    models = await import(`kubernetes-models/${obj.apiVersion}`);
+  } catch {
+    problems.push(`${obj.kind}/${obj.metadata?.name}: no kubernetes-models model for ${obj.apiVersion}`);
+    continue;
+  }
+  const Model = models[obj.kind];
+  if (!Model) {
+    problems.push(`${obj.kind}/${obj.metadata?.name}: no kubernetes-models model for ${obj.apiVersion} ${obj.kind}`);
+    continue;
+  }
+  try {
+    new Model(obj).validate();
+  } catch (e) {
+    problems.push(`${obj.kind}/${obj.metadata?.name}: kubernetes-models: ${e.message}`);
+  }
+}
 for (const obj of objects) {
   const mod = modelModules[obj.apiVersion];
   if (!mod) continue;
