@@ -33,7 +33,13 @@ describe('Kubernetes objects pass independent validation', () => {
     canary.addRevisionTag('prod-stable');
     canary.injectNamespace('shop', { revisionTag: 'prod-stable' });
     new ObservabilityAddons(chart, 'addons', {
-      mesh: canary, prometheus: {}, grafana: {}, jaeger: { samplingPercentage: 1 }, kiali: { auth: KialiAuth.anonymous() }, loki: {}, accessLogs: true,
+      mesh: canary,
+      prometheus: {},
+      grafana: {},
+      jaeger: { samplingPercentage: 1 },
+      kiali: { auth: KialiAuth.anonymous() },
+      loki: {},
+      accessLogs: true,
     });
     expectValidManifests(Testing.synth(chart));
   });

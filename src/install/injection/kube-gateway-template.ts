@@ -94,26 +94,35 @@ function proxyEnv(): EnvEntry[] {
   ];
 }
 
+/** The ports of a gateway proxy container (Gateway API gateways and waypoints). */
+export function gatewayProxyPorts(): TemplatedContainer['ports'] {
+  return [
+    { containerPort: AGENT_STATUS_PORT, protocol: 'TCP', name: 'metrics' },
+    { containerPort: HEALTH_PORT, protocol: 'TCP', name: 'status-port' },
+    { containerPort: ENVOY_PROMETHEUS_PORT, protocol: 'TCP', name: ENVOY_PROMETHEUS_PORT_NAME },
+  ];
+}
+
+/** A command-line flag whose value a pod annotation can override: `--flag <annotation or default>`. */
+export function annotationFlag(name: string, annotation: string, fallback: string): Item[] {
+  return [name, go(`${annotationOr(annotation, fallback)} | quote`)];
+}
+
 function proxy(): TemplatedContainer {
   const resources = values('global.proxy.resources');
   const lifecycle = values('global.proxy.lifecycle');
-  const flag = (name: string, key: string, fallback: string): Item[] => [name, go(`${annotationOr(key, fallback)} | quote`)];
   return {
     name: PROXY_CONTAINER,
     image: imageOf('$proxyImage'),
-    ports: [
-      { containerPort: AGENT_STATUS_PORT, protocol: 'TCP', name: 'metrics' },
-      { containerPort: HEALTH_PORT, protocol: 'TCP', name: 'status-port' },
-      { containerPort: ENVOY_PROMETHEUS_PORT, protocol: 'TCP', name: ENVOY_PROMETHEUS_PORT_NAME },
-    ],
+    ports: gatewayProxyPorts(),
     args: [
       'proxy',
       'router',
       '--domain',
       interp('$(POD_NAMESPACE).svc.', go(values('global.proxy.clusterDomain'))),
-      ...flag('--proxyLogLevel', ANNOTATIONS.logLevel, values('global.proxy.logLevel')),
-      ...flag('--proxyComponentLogLevel', ANNOTATIONS.componentLogLevel, values('global.proxy.componentLogLevel')),
-      ...flag('--log_output_level', ANNOTATIONS.agentLogLevel, values('global.logging.level')),
+      ...annotationFlag('--proxyLogLevel', ANNOTATIONS.logLevel, values('global.proxy.logLevel')),
+      ...annotationFlag('--proxyComponentLogLevel', ANNOTATIONS.componentLogLevel, values('global.proxy.componentLogLevel')),
+      ...annotationFlag('--log_output_level', ANNOTATIONS.agentLogLevel, values('global.logging.level')),
       when<Item>(values('global.sts.servicePort'), [interp('--stsPort=', go(values('global.sts.servicePort')))]),
       when<Item>(values('global.logAsJson'), ['--log_as_json']),
     ],

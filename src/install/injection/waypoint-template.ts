@@ -9,16 +9,16 @@
  * Internal: not exported from the package entry point.
  */
 import {
-  AGENT_STATUS_PORT, ENVOY_PROMETHEUS_PORT, ENVOY_PROMETHEUS_PORT_NAME, HEALTH_PORT, ISTIOD_XDS_PORT, MOUNTS, POD_FIELD_ENV, PROMETHEUS_PATH,
+  AGENT_STATUS_PORT, ISTIOD_XDS_PORT, MOUNTS, POD_FIELD_ENV, PROMETHEUS_PATH,
   PROXY_CONTAINER, PROXY_UID,
 } from '../proxy-facts';
 import { Block, Entry, Item, MergeYaml, ToYaml, YMap, act, go, interp, list, map, renderDocuments, when } from './go-template';
 import {
-  GATEWAY_LABELS, INFRASTRUCTURE_ANNOTATIONS, NETWORK_LABEL, PROXY_IMAGE_PREAMBLE, autoscaler, budget, httpProbe, metadata, serviceAccount, service,
-  strdict,
+  GATEWAY_LABELS, INFRASTRUCTURE_ANNOTATIONS, NETWORK_LABEL, PROXY_IMAGE_PREAMBLE, annotationFlag, autoscaler, budget, gatewayProxyPorts,
+  httpProbe, metadata, serviceAccount, service, strdict,
 } from './kube-gateway-template';
 import {
-  ANNOTATIONS, EnvEntry, IMAGE_PULL_POLICY, IMAGE_PULL_SECRETS, PROXY_METADATA_ENV, TemplatedContainer, annotationOr, containerItem,
+  ANNOTATIONS, EnvEntry, IMAGE_PULL_POLICY, IMAGE_PULL_SECRETS, PROXY_METADATA_ENV, TemplatedContainer, containerItem,
   emptyDirVolume, imageOf, meshEnv, podInfoVolume, rootCertVolume, tokenVolume, values,
 } from './proxy-model';
 
@@ -60,15 +60,10 @@ function waypointEnv(): EnvEntry[] {
 function waypointProxy(): TemplatedContainer {
   const resources = values('global.waypoint.resources');
   const seccomp = values('gateways.seccompProfile');
-  const flag = (name: string, key: string, fallback: string): Item[] => [name, go(`${annotationOr(key, fallback)} | quote`)];
   return {
     name: PROXY_CONTAINER,
     image: imageOf('$proxyImage'),
-    ports: [
-      { containerPort: AGENT_STATUS_PORT, protocol: 'TCP', name: 'metrics' },
-      { containerPort: HEALTH_PORT, protocol: 'TCP', name: 'status-port' },
-      { containerPort: ENVOY_PROMETHEUS_PORT, protocol: 'TCP', name: ENVOY_PROMETHEUS_PORT_NAME },
-    ],
+    ports: gatewayProxyPorts(),
     args: [
       'proxy',
       'waypoint',
@@ -77,9 +72,9 @@ function waypointProxy(): TemplatedContainer {
       // istiod identifies the waypoint's workloads by service account
       '--serviceCluster',
       interp(go('.ServiceAccount'), '.$(POD_NAMESPACE)'),
-      ...flag('--proxyLogLevel', ANNOTATIONS.logLevel, values('global.proxy.logLevel')),
-      ...flag('--proxyComponentLogLevel', ANNOTATIONS.componentLogLevel, values('global.proxy.componentLogLevel')),
-      ...flag('--log_output_level', ANNOTATIONS.agentLogLevel, values('global.logging.level')),
+      ...annotationFlag('--proxyLogLevel', ANNOTATIONS.logLevel, values('global.proxy.logLevel')),
+      ...annotationFlag('--proxyComponentLogLevel', ANNOTATIONS.componentLogLevel, values('global.proxy.componentLogLevel')),
+      ...annotationFlag('--log_output_level', ANNOTATIONS.agentLogLevel, values('global.logging.level')),
       when<Item>(values('global.logAsJson'), ['--log_as_json']),
       when<Item>(values('global.proxy.outlierLogPath'), [interp('--outlierLogPath=', go(values('global.proxy.outlierLogPath')))]),
     ],
