@@ -147,37 +147,48 @@ function proxy(): TemplatedContainer {
   };
 }
 
-function deployment(): YMap {
-  const podSecurity = values('gateways.securityContext');
-  const seccomp = values('gateways.seccompProfile');
-  const podAnnotations = `${INFRASTRUCTURE_ANNOTATIONS} (strdict "${ANNOTATIONS.revision}" (.Revision | default "default")) `
-    + `(strdict "prometheus.io/path" "${PROMETHEUS_PATH}" "prometheus.io/port" "${AGENT_STATUS_PORT}" "prometheus.io/scrape" "true")`;
-  const podLabels = '(strdict "sidecar.istio.io/inject" "false" "service.istio.io/canonical-name" .DeploymentName "service.istio.io/canonical-revision" "latest") '
-    + `.InfrastructureLabels ${strdict([...GATEWAY_LABELS, MANAGED])}`;
+/** Pod annotations of a deployed gateway: the infrastructure ones, its revision, and Prometheus scraping. */
+const GATEWAY_POD_ANNOTATIONS = `${INFRASTRUCTURE_ANNOTATIONS} (strdict "${ANNOTATIONS.revision}" (.Revision | default "default")) `
+  + `(strdict "prometheus.io/path" "${PROMETHEUS_PATH}" "prometheus.io/port" "${AGENT_STATUS_PORT}" "prometheus.io/scrape" "true")`;
+
+/**
+ * The Deployment istiod creates for a Gateway (kube-gateway and waypoint): labelled `managed`,
+ * selected by the gateway-name label, with the gateway pod annotations, `podLabels` (a
+ * template expression of a dict) and the pod `spec` entries given.
+ */
+export function gatewayDeployment(managed: [string, string], podLabels: string, podSpec: Entry[]): YMap {
   return map(
     ['apiVersion', 'apps/v1'],
     ['kind', 'Deployment'],
-    ['metadata', metadata('.DeploymentName', [MANAGED])],
+    ['metadata', metadata('.DeploymentName', [managed])],
     ['spec', map(
       ['selector', map(['matchLabels', map(new MergeYaml('(strdict .GatewayNameLabel .Name)', 'toJsonMap'))])],
       ['template', map(
         ['metadata', map(
-          ['annotations', map(new MergeYaml(podAnnotations, 'toJsonMap'))],
+          ['annotations', map(new MergeYaml(GATEWAY_POD_ANNOTATIONS, 'toJsonMap'))],
           ['labels', map(new MergeYaml(podLabels, 'toJsonMap'))],
         )],
-        ['spec', map(
-          ['securityContext', map(when<Entry>(podSecurity, [new MergeYaml(podSecurity)], [
-            ['sysctls', list(map(['name', 'net.ipv4.ip_unprivileged_port_start'], ['value', '0']))],
-            when<Entry>(seccomp, [['seccompProfile', new ToYaml(seccomp)]]),
-          ]))],
-          ['serviceAccountName', go('.ServiceAccount | quote')],
-          ['containers', list(containerItem(proxy()))],
-          ['volumes', list(...proxyVolumes({ crl: false, userVolumes: false, podOptions: false }))],
-          IMAGE_PULL_SECRETS,
-        )],
+        ['spec', map(...podSpec)],
       )],
     )],
   );
+}
+
+function deployment(): YMap {
+  const podSecurity = values('gateways.securityContext');
+  const seccomp = values('gateways.seccompProfile');
+  const podLabels = '(strdict "sidecar.istio.io/inject" "false" "service.istio.io/canonical-name" .DeploymentName "service.istio.io/canonical-revision" "latest") '
+    + `.InfrastructureLabels ${strdict([...GATEWAY_LABELS, MANAGED])}`;
+  return gatewayDeployment(MANAGED, podLabels, [
+    ['securityContext', map(when<Entry>(podSecurity, [new MergeYaml(podSecurity)], [
+      ['sysctls', list(map(['name', 'net.ipv4.ip_unprivileged_port_start'], ['value', '0']))],
+      when<Entry>(seccomp, [['seccompProfile', new ToYaml(seccomp)]]),
+    ]))],
+    ['serviceAccountName', go('.ServiceAccount | quote')],
+    ['containers', list(containerItem(proxy()))],
+    ['volumes', list(...proxyVolumes({ crl: false, userVolumes: false, podOptions: false }))],
+    IMAGE_PULL_SECRETS,
+  ]);
 }
 
 /** The Service of the gateway's listener ports; `annotations` replaces the infrastructure annotations expression. */

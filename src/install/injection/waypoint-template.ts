@@ -9,13 +9,12 @@
  * Internal: not exported from the package entry point.
  */
 import {
-  AGENT_STATUS_PORT, ISTIOD_XDS_PORT, MOUNTS, POD_FIELD_ENV, PROMETHEUS_PATH,
-  PROXY_CONTAINER, PROXY_UID,
+  ISTIOD_XDS_PORT, MOUNTS, POD_FIELD_ENV, PROXY_CONTAINER, PROXY_UID,
 } from '../proxy-facts';
-import { Block, Entry, Item, MergeYaml, ToYaml, YMap, act, go, interp, list, map, renderDocuments, when } from './go-template';
+import { Block, Entry, Item, ToYaml, YMap, act, go, interp, list, map, renderDocuments, when } from './go-template';
 import {
-  GATEWAY_LABELS, INFRASTRUCTURE_ANNOTATIONS, NETWORK_LABEL, PROXY_IMAGE_PREAMBLE, annotationFlag, autoscaler, budget, gatewayProxyPorts,
-  httpProbe, metadata, serviceAccount, service, strdict,
+  GATEWAY_LABELS, INFRASTRUCTURE_ANNOTATIONS, NETWORK_LABEL, PROXY_IMAGE_PREAMBLE, annotationFlag, autoscaler, budget,
+  gatewayDeployment, gatewayProxyPorts, httpProbe, serviceAccount, service, strdict,
 } from './kube-gateway-template';
 import {
   ANNOTATIONS, EnvEntry, IMAGE_PULL_POLICY, IMAGE_PULL_SECRETS, PROXY_METADATA_ENV, TemplatedContainer, containerItem,
@@ -100,43 +99,27 @@ function waypointProxy(): TemplatedContainer {
 }
 
 function deployment(): YMap {
-  const podAnnotations = `${INFRASTRUCTURE_ANNOTATIONS} (strdict "${ANNOTATIONS.revision}" (.Revision | default "default")) `
-    + `(strdict "prometheus.io/path" "${PROMETHEUS_PATH}" "prometheus.io/port" "${AGENT_STATUS_PORT}" "prometheus.io/scrape" "true")`;
   // a waypoint is infrastructure of the mesh, not a workload in it
   const podLabels = '(strdict "sidecar.istio.io/inject" "false" "istio.io/dataplane-mode" "none" '
     + '"service.istio.io/canonical-name" .DeploymentName "service.istio.io/canonical-revision" "latest") '
     + `.InfrastructureLabels ${strdict([...GATEWAY_LABELS, MANAGED])}`;
-  return map(
-    ['apiVersion', 'apps/v1'],
-    ['kind', 'Deployment'],
-    ['metadata', metadata('.DeploymentName', [MANAGED])],
-    ['spec', map(
-      ['selector', map(['matchLabels', map(new MergeYaml('(strdict .GatewayNameLabel .Name)', 'toJsonMap'))])],
-      ['template', map(
-        ['metadata', map(
-          ['annotations', map(new MergeYaml(podAnnotations, 'toJsonMap'))],
-          ['labels', map(new MergeYaml(podLabels, 'toJsonMap'))],
-        )],
-        ['spec', map(
-          ...SCHEDULING.map(field => when<Entry>(values(`global.waypoint.${field}`), [[field, new ToYaml(values(`global.waypoint.${field}`))]])),
-          ['serviceAccountName', go('.ServiceAccount | quote')],
-          ['containers', list(containerItem(waypointProxy()))],
-          ['volumes', list(
-            emptyDirVolume(MOUNTS.workloadSocket.name),
-            emptyDirVolume(MOUNTS.envoy.name, true),
-            // declared as istiod's own template declares them; istio-proxy does not mount them
-            emptyDirVolume('go-proxy-envoy', true),
-            emptyDirVolume(MOUNTS.data.name),
-            emptyDirVolume('go-proxy-data'),
-            podInfoVolume(),
-            tokenVolume(),
-            rootCertVolume(),
-          )],
-          IMAGE_PULL_SECRETS,
-        )],
-      )],
+  return gatewayDeployment(MANAGED, podLabels, [
+    ...SCHEDULING.map(field => when<Entry>(values(`global.waypoint.${field}`), [[field, new ToYaml(values(`global.waypoint.${field}`))]])),
+    ['serviceAccountName', go('.ServiceAccount | quote')],
+    ['containers', list(containerItem(waypointProxy()))],
+    ['volumes', list(
+      emptyDirVolume(MOUNTS.workloadSocket.name),
+      emptyDirVolume(MOUNTS.envoy.name, true),
+      // declared as istiod's own template declares them; istio-proxy does not mount them
+      emptyDirVolume('go-proxy-envoy', true),
+      emptyDirVolume(MOUNTS.data.name),
+      emptyDirVolume('go-proxy-data'),
+      podInfoVolume(),
+      tokenVolume(),
+      rootCertVolume(),
     )],
-  );
+    IMAGE_PULL_SECRETS,
+  ]);
 }
 
 /** Renders the `waypoint` template. */
