@@ -1,10 +1,50 @@
 import { Duration, Testing } from 'cdk8s';
 import { expectValidIstio } from './support/istio-validate';
 import { ClientTls } from '../src/networking/client-tls';
-import { H2UpgradePolicy } from '../src/networking/connection-pool';
+import { ConnectionPoolOptions, H2UpgradePolicy } from '../src/networking/connection-pool';
 import { DestinationRule } from '../src/networking/destination-rule';
 import { HashAlgorithm, HashKey, LoadBalancer, LoadBalancerOptions, SimpleLoadBalancer } from '../src/networking/load-balancer';
 import { PortTrafficPolicyOptions, ProxyProtocolVersion, TrafficPolicyOptions, TunnelProtocol } from '../src/networking/traffic-policy';
+
+/** A connection pool setting every TCP and HTTP field, and how it must render. */
+const EVERY_CONNECTION_POOL: ConnectionPoolOptions = {
+  tcp: {
+    maxConnections: 100,
+    connectTimeout: Duration.millis(30),
+    tcpKeepalive: { probes: 3, time: Duration.seconds(7200), interval: Duration.seconds(75) },
+    maxConnectionDuration: Duration.minutes(30),
+    idleTimeout: Duration.hours(1),
+  },
+  http: {
+    http1MaxPendingRequests: 1,
+    http2MaxRequests: 1000,
+    maxRequestsPerConnection: 10,
+    maxRetries: 3,
+    idleTimeout: Duration.seconds(90),
+    h2UpgradePolicy: H2UpgradePolicy.DO_NOT_UPGRADE,
+    useClientProtocol: true,
+    maxConcurrentStreams: 100,
+  },
+};
+const EVERY_CONNECTION_POOL_RENDERED = {
+  tcp: {
+    maxConnections: 100,
+    connectTimeout: '30ms',
+    tcpKeepalive: { probes: 3, time: '7200s', interval: '75s' },
+    maxConnectionDuration: '1800s',
+    idleTimeout: '3600s',
+  },
+  http: {
+    http1MaxPendingRequests: 1,
+    http2MaxRequests: 1000,
+    maxRequestsPerConnection: 10,
+    maxRetries: 3,
+    idleTimeout: '90s',
+    h2UpgradePolicy: 'DO_NOT_UPGRADE',
+    useClientProtocol: true,
+    maxConcurrentStreams: 100,
+  },
+};
 
 /** Synthesizes a rule with the given top-level policy and returns its spec.trafficPolicy. */
 function policyOf(trafficPolicy: TrafficPolicyOptions): any {
@@ -163,45 +203,9 @@ describe('load balancer', () => {
 describe('connection pool', () => {
   test('renders every tcp and http field', () => {
     expect(policyOf({
-      connectionPool: {
-        tcp: {
-          maxConnections: 100,
-          connectTimeout: Duration.millis(30),
-          tcpKeepalive: { probes: 3, time: Duration.seconds(7200), interval: Duration.seconds(75) },
-          maxConnectionDuration: Duration.minutes(30),
-          idleTimeout: Duration.hours(1),
-        },
-        http: {
-          http1MaxPendingRequests: 1,
-          http2MaxRequests: 1000,
-          maxRequestsPerConnection: 10,
-          maxRetries: 3,
-          idleTimeout: Duration.seconds(90),
-          h2UpgradePolicy: H2UpgradePolicy.DO_NOT_UPGRADE,
-          useClientProtocol: true,
-          maxConcurrentStreams: 100,
-        },
-      },
+      connectionPool: EVERY_CONNECTION_POOL,
     })).toEqual({
-      connectionPool: {
-        tcp: {
-          maxConnections: 100,
-          connectTimeout: '30ms',
-          tcpKeepalive: { probes: 3, time: '7200s', interval: '75s' },
-          maxConnectionDuration: '1800s',
-          idleTimeout: '3600s',
-        },
-        http: {
-          http1MaxPendingRequests: 1,
-          http2MaxRequests: 1000,
-          maxRequestsPerConnection: 10,
-          maxRetries: 3,
-          idleTimeout: '90s',
-          h2UpgradePolicy: 'DO_NOT_UPGRADE',
-          useClientProtocol: true,
-          maxConcurrentStreams: 100,
-        },
-      },
+      connectionPool: EVERY_CONNECTION_POOL_RENDERED,
     });
   });
 
@@ -380,25 +384,7 @@ describe('tunnel, proxy protocol, retry budget, port and subset level', () => {
 
   test('renders every field at top level, at port level, in a subset and in subset port-level settings', () => {
     // GIVEN: one policy that sets every field (exclusive variants: see the next test)
-    const connectionPool = {
-      tcp: {
-        maxConnections: 100,
-        connectTimeout: Duration.millis(30),
-        tcpKeepalive: { probes: 3, time: Duration.seconds(7200), interval: Duration.seconds(75) },
-        maxConnectionDuration: Duration.minutes(30),
-        idleTimeout: Duration.hours(1),
-      },
-      http: {
-        http1MaxPendingRequests: 1,
-        http2MaxRequests: 1000,
-        maxRequestsPerConnection: 10,
-        maxRetries: 3,
-        idleTimeout: Duration.seconds(90),
-        h2UpgradePolicy: H2UpgradePolicy.DO_NOT_UPGRADE,
-        useClientProtocol: true,
-        maxConcurrentStreams: 100,
-      },
-    };
+    const connectionPool = EVERY_CONNECTION_POOL;
     const outlierDetection = {
       splitExternalLocalOriginErrors: true,
       consecutiveLocalOriginFailures: 3,
@@ -444,25 +430,7 @@ describe('tunnel, proxy protocol, retry budget, port and subset level', () => {
     rule.addSubset('v1', { labels: { version: 'v1' }, trafficPolicy: policy });
 
     // THEN
-    const pool = {
-      tcp: {
-        maxConnections: 100,
-        connectTimeout: '30ms',
-        tcpKeepalive: { probes: 3, time: '7200s', interval: '75s' },
-        maxConnectionDuration: '1800s',
-        idleTimeout: '3600s',
-      },
-      http: {
-        http1MaxPendingRequests: 1,
-        http2MaxRequests: 1000,
-        maxRequestsPerConnection: 10,
-        maxRetries: 3,
-        idleTimeout: '90s',
-        h2UpgradePolicy: 'DO_NOT_UPGRADE',
-        useClientProtocol: true,
-        maxConcurrentStreams: 100,
-      },
-    };
+    const pool = EVERY_CONNECTION_POOL_RENDERED;
     const outlier = {
       splitExternalLocalOriginErrors: true,
       consecutiveLocalOriginFailures: 3,
