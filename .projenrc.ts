@@ -2,6 +2,8 @@ import { cdk8s, javascript, TextFile, YamlFile } from 'projen';
 
 const ISTIO_VERSION = '1.30.3';
 const ISTIO_CRDS = `../shared/reference/istio-${ISTIO_VERSION}/crd-all.gen.yaml`;
+const GATEWAY_API_VERSION = 'v1.5.1';
+const GATEWAY_API = `../shared/reference/gateway-api-${GATEWAY_API_VERSION}`;
 
 const project = new cdk8s.ConstructLibraryCdk8s({
   name: 'cdk8s-istio',
@@ -31,6 +33,7 @@ const project = new cdk8s.ConstructLibraryCdk8s({
     '@marcbachmann/cel-js@^8',
     'yaml@^2',
     'ts-node@^10',
+    'fast-check@^4',
   ],
 
   // imports/ sits beside src/: compile both, and nothing else, into lib/.
@@ -66,10 +69,12 @@ project.package.addField('engines', { node: '>= 20' });
 project.npmignore?.addPatterns('/examples/', '/projenrc/', '/dist/', 'artifacts');
 
 // `npx projen import`: regenerate the internal CRD bindings in imports/.
-project.addTask('import', {
-  description: `Generate imports/ from the Istio ${ISTIO_VERSION} CRDs`,
+const importTask = project.addTask('import', {
+  description: `Generate imports/ from the Istio ${ISTIO_VERSION} and Gateway API ${GATEWAY_API_VERSION} CRDs`,
   exec: `ts-node --project tsconfig.dev.json projenrc/import-istio.ts ${ISTIO_CRDS} ${ISTIO_VERSION}`,
 });
+// Gateway API: bindings for the kinds Istio serves, and the full CRDs in imports/crds/.
+importTask.exec(`ts-node --project tsconfig.dev.json projenrc/import-gateway-api.ts ${GATEWAY_API} ${GATEWAY_API}/experimental ${GATEWAY_API_VERSION}`);
 
 // Tests type-check test/ and examples/ (ts-jest only transpiles), then run jest and eslint.
 const test = project.tasks.tryFind('test')!;
