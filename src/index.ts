@@ -58,3 +58,4 @@ export * from './addons/observability';
 export { ComputeResources, ResourceQuantities } from './install/compute-resources';
 export * from './install/gateway-installation';
 export * from './install/injection/injection-config';
+export * as gatewayApi from './gateway-api';

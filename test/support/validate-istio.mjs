@@ -83,7 +83,8 @@ if (!existsSync(crdPath)) {
   for (const [key, schema] of Object.entries(loadSchemas(crdPath))) schemas.set(key, schema);
 }
 {
-  const ajv = new Ajv({ strict: false, allErrors: true, validateFormats: false });
+  // The formats the Gateway API schemas rely on (Gateway addresses); others are not checked.
+  const ajv = new Ajv({ strict: false, allErrors: true, logger: false, formats: { ipv4: s => isIP(s) === 4, ipv6: s => isIP(s) === 6 } });
   const compiled = new Map();
   const env = celEnvironment();
   for (let obj of objects) {
@@ -148,22 +149,23 @@ function gatewayApiSchemas(dir) {
 }
 
 /** The API server prunes/rejects fields a structural schema does not list: mirror that. */
-function strictSchema(schema, top = false) {
-  if (Array.isArray(schema)) return schema.map(s => strictSchema(s));
+// Value validations (oneOf/anyOf/allOf/not) constrain values; they do not declare fields.
+function strictSchema(schema, top = false, structural = true) {
+  if (Array.isArray(schema)) return schema.map(s => strictSchema(s, false, structural));
   if (schema === null || typeof schema !== 'object') return schema;
   const out = {};
   for (const [key, value] of Object.entries(schema)) {
     if (key.startsWith('x-kubernetes-')) continue;
     if (key === 'properties') {
-      out.properties = Object.fromEntries(Object.entries(value).map(([k, v]) => [k, strictSchema(v)]));
+      out.properties = Object.fromEntries(Object.entries(value).map(([k, v]) => [k, strictSchema(v, false, structural)]));
     } else if (typeof value === 'object') {
-      out[key] = strictSchema(value);
+      out[key] = strictSchema(value, false, structural && !['oneOf', 'anyOf', 'allOf', 'not'].includes(key));
     } else {
       out[key] = value;
     }
   }
   if (schema.nullable) delete out.nullable;
-  if (schema.properties && schema.additionalProperties === undefined && !schema['x-kubernetes-preserve-unknown-fields']) {
+  if (structural && schema.properties && schema.additionalProperties === undefined && !schema['x-kubernetes-preserve-unknown-fields']) {
     out.additionalProperties = false;
     if (top) {
       // apiVersion/kind/metadata are served by the API machinery.
