@@ -105,7 +105,7 @@ export class BackendTlsPolicy extends GatewayApiResource {
       validateLength(this, 'validation.wellKnownCACertificates', ca._wellKnown, 1, 253);
       check(WELL_KNOWN.test(ca._wellKnown!), this, 'validation.wellKnownCACertificates', ca._wellKnown,
         'must be "System" or a domain-prefixed name such as "example.com/my-cas"');
-      validation.wellKnownCACertificates = ca._wellKnown;
+      validation.wellKnownCaCertificates = ca._wellKnown; // the L1 binding's name for wellKnownCACertificates
     }
     validation.hostname = props.hostname;
     if (props.subjectAltNames !== undefined) {

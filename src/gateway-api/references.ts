@@ -106,13 +106,14 @@ export function validateParentRefList(scope: IConstruct, refs: readonly Rendered
   const parentKey = (r: RenderedParentRef) => JSON.stringify([r.group ?? GATEWAY_API_GROUP, r.kind ?? 'Gateway', r.name, r.namespace ?? '']);
   const sectionKey = (r: RenderedParentRef) => JSON.stringify([r.sectionName ?? '', portInKey ? r.port ?? 0 : 0]);
   const what = portInKey ? 'sectionName or port' : 'sectionName';
+  const must = portInKey ? 'every reference must set the same of sectionName and port' : 'every reference must set sectionName';
   refs.forEach((ref, i) => {
     refs.slice(0, i).forEach((other, j) => {
       if (parentKey(other) !== parentKey(ref)) return;
       const hasSection = (r: RenderedParentRef) => r.sectionName !== undefined;
       const hasPort = (r: RenderedParentRef) => portInKey && r.port !== undefined;
       if (hasSection(ref) !== hasSection(other) || hasPort(ref) !== hasPort(other)) {
-        fail(scope, `parentRefs[${i}]`, ref, `parentRefs[${j}] refers to the same parent; when a route refers to one parent more than once, every reference must set ${what}`);
+        fail(scope, `parentRefs[${i}]`, ref, `parentRefs[${j}] refers to the same parent; when a route refers to one parent more than once, ${must}`);
       }
       if (sectionKey(ref) === sectionKey(other)) {
         fail(scope, `parentRefs[${i}]`, ref, `parentRefs[${j}] already refers to this parent with the same ${what}; each must be unique`);
