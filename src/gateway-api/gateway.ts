@@ -282,7 +282,7 @@ export class Gateway extends GatewayApiResource implements IRouteParent {
       validateLength(this, `${field}.type`, a.type, 1, 253);
       check(ADDRESS_TYPE.test(a.type), this, `${field}.type`, a.type, 'must be Hostname, IPAddress, NamedAddress or a domain-prefixed type such as "example.com/my-type"');
       validateLength(this, `${field}.value`, a.value, 0, 253);
-      if (a.type === 'Hostname' && a.value !== undefined && a.value !== '') validateHostname(this, `${field}.value`, a.value);
+      if (a.type === 'Hostname' && a.value !== undefined) validateHostname(this, `${field}.value`, a.value);
       if (a.type === 'IPAddress') check(a.value !== undefined && isIpAddress(a.value), this, `${field}.value`, a.value, 'must be an IPv4 or IPv6 address');
       const rendered: Record<string, string> = { type: a.type };
       if (a.value !== undefined) rendered.value = a.value;

@@ -192,7 +192,8 @@ export class HttpRouteFilter {
    * Validates and renders the filter. `allowed` lists the filter types the kind accepts.
    * @internal
    */
-  public _render(owner: Construct, field: string, fromKind: string, fromNamespace: string | undefined, allowed: readonly string[]): Record<string, unknown> {
+  public _render(owner: Construct, field: string, fromKind: string, fromNamespace: string | undefined,
+    allowed: readonly string[]): Record<string, unknown> {
     check(allowed.includes(this._type), owner, `${field}.type`, this._type, `${fromKind} filters must be one of ${allowed.join(', ')}`);
     const o = this.options ?? {};
     switch (this._type) {

@@ -216,7 +216,8 @@ export class HttpRoute extends Route {
 
 function renderHttpRule(route: HttpRoute, field: string, rule: HttpRouteRuleOptions, ns: string | undefined): Record<string, unknown> {
   validateSectionName(route, `${field}.name`, rule.name);
-  const matches = rule.matches?.map((m, i) => renderHttpMatch(route, `${field}.matches[${i}]`, m ?? {}));
+  const rendered = rule.matches?.map((m, i) => renderHttpMatch(route, `${field}.matches[${i}]`, m ?? {}));
+  const matches = rendered && rendered.length > 0 ? rendered : undefined; // none: the API server's default, a PathPrefix of "/"
   if (rule.matches) validateCount(route, `${field}.matches`, rule.matches, 64);
   const filters = rule.filters ? renderFilterList(route, `${field}.filters`, rule.filters, 'HTTPRoute', ns, HTTP_FILTER_TYPES) : undefined;
   const backendRefs = rule.backendRefs?.map((b, i) => {
@@ -283,7 +284,8 @@ function renderHttpMatch(route: HttpRoute, field: string, m: HttpRouteMatch): Re
 }
 
 /** Validates and renders a list of filters (of a rule or a backend) with the CRD's list rules. Internal. */
-export function renderFilterList(owner: Construct, field: string, filters: readonly HttpRouteFilter[], kind: string, ns: string | undefined, allowed: readonly string[]): Array<Record<string, unknown>> {
+export function renderFilterList(owner: Construct, field: string, filters: readonly HttpRouteFilter[],
+  kind: string, ns: string | undefined, allowed: readonly string[]): Array<Record<string, unknown>> {
   validateCount(owner, field, filters, 16);
   const rendered = filters.map((f, i) => {
     check(f instanceof HttpRouteFilter, owner, `${field}[${i}]`, f, 'must be an HttpRouteFilter (HttpRouteFilter.requestHeaderModifier(), ...)');

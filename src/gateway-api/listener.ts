@@ -88,7 +88,9 @@ export class RouteNamespaces {
     const selector: Record<string, unknown> = {};
     if (this.labels && Object.keys(this.labels).length > 0) selector.matchLabels = { ...this.labels };
     if (this.expressions && this.expressions.length > 0) {
-      selector.matchExpressions = this.expressions.map(e => (e.values ? { key: e.key, operator: e.operator, values: [...e.values] } : { key: e.key, operator: e.operator }));
+      selector.matchExpressions = this.expressions.map(e => (e.values
+        ? { key: e.key, operator: e.operator, values: [...e.values] }
+        : { key: e.key, operator: e.operator }));
     }
     return { from: 'Selector', selector };
   }
@@ -186,7 +188,8 @@ export function renderListener(owner: Construct, field: string, l: ListenerOptio
   return out;
 }
 
-function renderListenerTls(owner: Construct, field: string, tls: ListenerTlsOptions, ownerKind: string, ownerNamespace: string | undefined): Record<string, unknown> {
+function renderListenerTls(owner: Construct, field: string,
+  tls: ListenerTlsOptions, ownerKind: string, ownerNamespace: string | undefined): Record<string, unknown> {
   validateEnum(owner, `${field}.mode`, tls.mode, Object.values(TlsModeType));
   const refs = tls.certificateRefs ?? [];
   validateCount(owner, `${field}.certificateRefs`, refs, 64);

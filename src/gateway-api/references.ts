@@ -79,7 +79,8 @@ export interface RenderedParentRef {
 }
 
 /** Validates and renders one parentRef of a resource in `fromNamespace`. Internal. */
-export function renderParentRef(scope: IConstruct, field: string, parent: IRouteParent, options: ParentOptions, fromNamespace: string | undefined): RenderedParentRef {
+export function renderParentRef(scope: IConstruct, field: string,
+  parent: IRouteParent, options: ParentOptions, fromNamespace: string | undefined): RenderedParentRef {
   check(parent !== undefined && parent !== null && typeof parent.parentName === 'string', scope, field, parent, 'must be a Gateway, a ListenerSet or a RouteParent');
   validateGroup(scope, `${field}.group`, parent.parentGroup);
   validateKind(scope, `${field}.kind`, parent.parentKind);
@@ -233,7 +234,8 @@ export class BackendRef {
 }
 
 /** A Secret reference (TLS certificates), from a resource in `fromNamespace`. Internal. */
-export function renderSecretRef(owner: Construct, field: string, secret: kplus.ISecret, fromKind: string, fromNamespace: string | undefined): Record<string, string> {
+export function renderSecretRef(owner: Construct, field: string,
+  secret: kplus.ISecret, fromKind: string, fromNamespace: string | undefined): Record<string, string> {
   check(secret !== undefined && secret !== null && typeof secret.name === 'string', owner, field, secret, 'must be a cdk8s-plus Secret (or Secret.fromSecretName())');
   validateObjectName(owner, `${field}.name`, secret.name);
   const secretNamespace = (secret as Partial<kplus.Secret>).metadata?.namespace;

@@ -83,7 +83,8 @@ export function validateHeaderName(scope: IConstruct, field: string, value: stri
 }
 
 /** Keys of a string map (`infrastructure.labels`, `annotations`). */
-export function validateStringMap(scope: IConstruct, field: string, map: Record<string, string> | undefined, maxEntries: number, maxValue: number): void {
+export function validateStringMap(scope: IConstruct, field: string, map: Record<string,
+  string> | undefined, maxEntries: number, maxValue: number): void {
   if (map === undefined) return;
   const entries = Object.entries(map);
   check(entries.length <= maxEntries, scope, field, map, `may hold at most ${maxEntries} entries`);

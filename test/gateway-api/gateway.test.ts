@@ -60,8 +60,12 @@ describe('Gateway', () => {
       allowedRoutes: { namespaces: RouteNamespaces.selector({ exposed: 'true' }, [kplus.LabelExpression.in('team', ['a', 'b']), kplus.LabelExpression.exists('owner')]), kinds: [RouteKind.HTTP_ROUTE, RouteKind.GRPC_ROUTE] },
     });
     gw.addListener({
-      name: 'passthrough', port: 8443, protocol: ListenerProtocol.TLS, hostname: 'db.example.com',
-      tls: { mode: TlsModeType.PASSTHROUGH }, allowedRoutes: { namespaces: RouteNamespaces.all(), kinds: [RouteKind.TLS_ROUTE] },
+      name: 'passthrough',
+      port: 8443,
+      protocol: ListenerProtocol.TLS,
+      hostname: 'db.example.com',
+      tls: { mode: TlsModeType.PASSTHROUGH },
+      allowedRoutes: { namespaces: RouteNamespaces.all(), kinds: [RouteKind.TLS_ROUTE] },
     });
     gw.addListener({ name: 'tcp', port: 5432, protocol: ListenerProtocol.TCP, allowedRoutes: { namespaces: RouteNamespaces.same(), kinds: [RouteKind.TCP_ROUTE, RouteKind.of('Custom', 'example.com')] } });
     gw.addListener({ name: 'udp', port: 53, protocol: ListenerProtocol.UDP, allowedRoutes: { kinds: [RouteKind.UDP_ROUTE] } });
@@ -79,7 +83,10 @@ describe('Gateway', () => {
       listeners: [
         { name: 'http', hostname: '*.example.com', port: 80, protocol: 'HTTP' },
         {
-          name: 'https', hostname: 'bookinfo.example.com', port: 443, protocol: 'HTTPS',
+          name: 'https',
+          hostname: 'bookinfo.example.com',
+          port: 443,
+          protocol: 'HTTPS',
           tls: { mode: 'Terminate', certificateRefs: [{ name: 'bookinfo-cert' }, { name: 'wildcard-cert', namespace: 'certs' }], options: { 'example.com/min-version': '1.3' } },
           allowedRoutes: {
             namespaces: {

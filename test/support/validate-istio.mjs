@@ -104,6 +104,7 @@ if (!existsSync(crdPath)) {
       }
     }
     checkCel(env, schema, obj, '', id);
+    checkListTypes(schema, obj, '', id);
   }
 }
 
@@ -239,6 +240,31 @@ function portableRule(rule) {
   return rule
     .replace(/has\(([\w.]+\[\d+\](?:\.\w+)*)\.(\w+)\)/g, "('$2' in $1)")
     .replace(/\.matches\(r"""\^\(\?i\)/g, '.matchesIgnoringCase(r"""^');
+}
+
+/** `x-kubernetes-list-type: set` items and `map` keys are unique, as the API server enforces. */
+function checkListTypes(schema, value, path, id) {
+  if (value === undefined || value === null || !schema) return;
+  if (Array.isArray(value)) {
+    const type = schema['x-kubernetes-list-type'];
+    const keyOf = type === 'set' ? v => JSON.stringify(v)
+      : type === 'map' ? v => JSON.stringify((schema['x-kubernetes-list-map-keys'] ?? []).map(k => v?.[k] ?? schema.items?.properties?.[k]?.default))
+        : undefined;
+    if (keyOf) {
+      const seen = new Set();
+      value.forEach((v, i) => {
+        const key = keyOf(v);
+        if (seen.has(key)) problems.push(`${id}: CRD schema: ${path}/${i} duplicate entry ${key} in a list of type ${type}`);
+        seen.add(key);
+      });
+    }
+    value.forEach((v, i) => checkListTypes(schema.items, v, `${path}/${i}`, id));
+  } else if (typeof value === 'object') {
+    for (const [k, v] of Object.entries(value)) {
+      const sub = schema.properties?.[k] ?? (typeof schema.additionalProperties === 'object' ? schema.additionalProperties : undefined);
+      checkListTypes(sub, v, `${path}/${k}`, id);
+    }
+  }
 }
 
 function checkCel(env, schema, value, path, id) {
