@@ -38,6 +38,7 @@ export * from './install/profile';
 export * from './install/mesh-config';
 export * from './install/extension-provider';
 export * from './install/crds';
+export * from './install/gateway-api-crds';
 export * from './install/istiod-options';
 export * from './install/istio-mesh';
 export * from './networking/client-tls';

@@ -1,5 +1,6 @@
 import { ApiObject, Testing, Yaml } from 'cdk8s';
 import { CrdSource } from '../src/install/crds';
+import { GatewayApiCrdChannel } from '../src/install/gateway-api-crds';
 import { IstioMesh } from '../src/install/istio-mesh';
 import { Profile } from '../src/install/profile';
 
@@ -19,7 +20,13 @@ const CRDS = [
   'peerauthentications.security.istio.io',
   'requestauthentications.security.istio.io',
   'telemetries.telemetry.istio.io',
-].map(name => `CustomResourceDefinition ${name}`);
+].map(name => `CustomResourceDefinition ${name}`).concat([
+  // the Gateway API standard channel (IstioMesh `gatewayApiCrds`)
+  ...['backendtlspolicies', 'gatewayclasses', 'gateways', 'grpcroutes', 'httproutes', 'listenersets', 'referencegrants', 'tlsroutes']
+    .map(plural => `CustomResourceDefinition ${plural}.gateway.networking.k8s.io`),
+  'ValidatingAdmissionPolicy safe-upgrades.gateway.networking.k8s.io',
+  'ValidatingAdmissionPolicyBinding safe-upgrades.gateway.networking.k8s.io',
+]);
 
 /** What istioctl renders for istiod in every profile that has it (base + istiod), in apply order. */
 const ISTIOD = [
@@ -335,7 +342,7 @@ describe('output', () => {
 
   test('CrdSource.none() leaves the CRDs out', () => {
     const chart = Testing.chart();
-    new IstioMesh(chart, 'Istio', { profile: Profile.MINIMAL, crds: CrdSource.none() });
+    new IstioMesh(chart, 'Istio', { profile: Profile.MINIMAL, crds: CrdSource.none(), gatewayApiCrds: GatewayApiCrdChannel.NONE });
     expect(Testing.synth(chart).filter(m => m.kind === 'CustomResourceDefinition')).toEqual([]);
   });
 

@@ -1,11 +1,12 @@
 import { Testing } from 'cdk8s';
+import { GatewayApiCrdChannel } from '../src/install/gateway-api-crds';
 import { IstioMesh } from '../src/install/istio-mesh';
 import { Profile } from '../src/install/profile';
 
 function sideBySide() {
   const chart = Testing.chart();
-  const old = new IstioMesh(chart, 'Old', { profile: Profile.MINIMAL, revision: '1-29-0', tag: '1.29.0' });
-  const next = new IstioMesh(chart, 'New', { profile: Profile.MINIMAL, revision: '1-30-3' });
+  const old = new IstioMesh(chart, 'Old', { profile: Profile.MINIMAL, revision: '1-29-0', tag: '1.29.0', gatewayApiCrds: GatewayApiCrdChannel.NONE });
+  const next = new IstioMesh(chart, 'New', { profile: Profile.MINIMAL, revision: '1-30-3', gatewayApiCrds: GatewayApiCrdChannel.NONE });
   return { chart, old, next };
 }
 
@@ -103,7 +104,7 @@ describe('revisions', () => {
 
   test('a control plane in another namespace names its cluster-scoped objects after it', () => {
     const chart = Testing.chart();
-    new IstioMesh(chart, 'Istio', { profile: Profile.MINIMAL, namespace: 'mesh-system' });
+    new IstioMesh(chart, 'Istio', { profile: Profile.MINIMAL, namespace: 'mesh-system', gatewayApiCrds: GatewayApiCrdChannel.NONE });
     const manifests = Testing.synth(chart);
     const clusterScoped = manifests.filter(m => !m.metadata.namespace && m.kind !== 'CustomResourceDefinition').map(m => `${m.kind} ${m.metadata.name}`);
     expect(clusterScoped).toEqual([

@@ -5,7 +5,7 @@
 import { App, Chart, Duration, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import {
-  AuthorizationPolicy, ClientTls, CrdSource, CustomTag, Destination, DestinationRule, Fault, Gateway,
+  AuthorizationPolicy, ClientTls, CrdSource, CustomTag, Destination, DestinationRule, Fault, Gateway, GatewayApiCrdChannel,
   GatewaySelector, GatewayServiceType, IstioMesh, KialiAuth, LoadBalancer, MtlsMode, ObservabilityAddons,
   OutboundTrafficPolicyMode, PeerAuthentication, PortProtocol, Principal, Profile, RequestAuthentication,
   ServerTlsMode, ServiceEntry, ServiceEntryLocation, ServiceEntryResolution, Sidecar, SidecarOutboundTrafficPolicy,
@@ -46,6 +46,7 @@ test('a typed mesh configuration, more gateways and escape hatches', () => {
     },
     istiod: { autoscalingEnabled: false, replicas: 2 },
     crds: CrdSource.none(),
+    gatewayApiCrds: GatewayApiCrdChannel.NONE,
     syncWaves: true,
   });
   mesh.addIngressGateway('internal-ingressgateway', { serviceType: GatewayServiceType.CLUSTER_IP });

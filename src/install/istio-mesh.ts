@@ -3,6 +3,7 @@ import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { ComputeResources, validateComputeResources } from './compute-resources';
 import { CrdSource, IstioCrds } from './crds';
+import { GatewayApiCrdChannel, GatewayApiCrds } from './gateway-api-crds';
 import { ExtensionProvider } from './extension-provider';
 import {
   ExternalTrafficPolicy, GatewayInstallation, GatewayInstallationPort, GatewayKind, GatewayScaling, GatewayServiceType,
@@ -122,6 +123,13 @@ export interface IstioMeshProps {
    */
   readonly crds?: CrdSource;
   /**
+   * The Kubernetes Gateway API CRDs (v1.5.1, full upstream schemas), for Gateway API ingress,
+   * mesh routing and ambient waypoints. Only the first mesh of an app emits them.
+   *
+   * @default GatewayApiCrdChannel.STANDARD
+   */
+  readonly gatewayApiCrds?: GatewayApiCrdChannel;
+  /**
    * Add Argo CD `argocd.argoproj.io/sync-wave` annotations: CRDs -3, namespaces -2,
    * identities and configuration -1, control plane 0, webhooks 1, gateways 2, injected namespaces 3.
    *
@@ -166,6 +174,8 @@ export class IstioMesh extends Construct {
   public readonly istiodDeployment?: ApiObject;
   /** The CRDs this mesh emits; undefined when another mesh of the app emits them or `CrdSource.none()`. */
   public readonly crds?: IstioCrds;
+  /** The Gateway API CRDs this mesh emits; undefined when another mesh of the app emits them or `GatewayApiCrdChannel.NONE`. */
+  public readonly gatewayApiCrds?: GatewayApiCrds;
   /** The profile's ingress gateway, when installed. */
   public readonly ingressGateway?: GatewayInstallation;
   /** The profile's egress gateway, when installed. */
@@ -203,6 +213,12 @@ export class IstioMesh extends Construct {
     if (crdSource._kind !== 'none') {
       const crds = sharedSingleton(this, 'crds', () => new IstioCrds(this, 'Crds', { source: crdSource, syncWave: this.ctx.syncWaves }));
       if (crds.created) this.crds = crds.value;
+    }
+    const gatewayApiChannel = props.gatewayApiCrds ?? GatewayApiCrdChannel.STANDARD;
+    if (gatewayApiChannel !== GatewayApiCrdChannel.NONE) {
+      const gatewayApi = sharedSingleton(this, 'gateway-api-crds', () =>
+        new GatewayApiCrds(this, 'GatewayApiCrds', { channel: gatewayApiChannel, syncWave: this.ctx.syncWaves }));
+      if (gatewayApi.created) this.gatewayApiCrds = gatewayApi.value;
     }
     if (props.createNamespace ?? true) {
       sharedSingleton(this, `namespace:${this.namespace}`, () =>

@@ -1,0 +1,65 @@
+import { ApiObject } from 'cdk8s';
+import { Construct } from 'constructs';
+import { SYNC_WAVE_ANNOTATION, SyncWave } from './install-context';
+import { GATEWAY_API_EXPERIMENTAL_OBJECTS } from '../../imports/crds/gateway-api-experimental';
+import { GATEWAY_API_STANDARD_OBJECTS } from '../../imports/crds/gateway-api-standard';
+import { check } from '../core/validation';
+
+/**
+ * Which Kubernetes Gateway API CRDs (v1.5.1) an installation applies.
+ *
+ * Istio creates the `istio`, `istio-waypoint`, `istio-east-west` and `istio-remote`
+ * GatewayClasses itself once it finds the CRDs, so no GatewayClass is emitted: Gateways refer to
+ * them with `gatewayApi.GatewayClassName.ISTIO` and friends.
+ */
+export enum GatewayApiCrdChannel {
+  /**
+   * The standard channel: GatewayClass, Gateway, HTTPRoute, GRPCRoute, TLSRoute, ListenerSet,
+   * BackendTLSPolicy and ReferenceGrant, with the upstream `safe-upgrades` admission policy.
+   */
+  STANDARD = 'standard',
+  /**
+   * The standard channel plus the experimental TCPRoute and UDPRoute (`v1alpha2`). Istio
+   * serves them when istiod runs with `PILOT_ENABLE_ALPHA_GATEWAY_API=true`
+   * (`istiod: { env: { PILOT_ENABLE_ALPHA_GATEWAY_API: 'true' } }`).
+   */
+  EXPERIMENTAL = 'experimental',
+  /** None: the cluster already has them (many managed Kubernetes offerings install them). */
+  NONE = 'none',
+}
+
+/** Properties of `GatewayApiCrds`. */
+export interface GatewayApiCrdsProps {
+  /** Which CRDs. @default GatewayApiCrdChannel.STANDARD */
+  readonly channel?: GatewayApiCrdChannel;
+  /** Add the Argo CD annotation `argocd.argoproj.io/sync-wave: "-3"`, so CRDs are applied first. @default false */
+  readonly syncWave?: boolean;
+}
+
+/**
+ * The Kubernetes Gateway API v1.5.1 CRDs as the upstream release has them (full OpenAPI
+ * schemas and CEL validation rules), without the placeholder `status`. `IstioMesh` creates one (option `gatewayApiCrds`); create
+ * your own to keep CRDs in a chart of their own.
+ */
+export class GatewayApiCrds extends Construct {
+  /** The objects this construct emits (empty for `GatewayApiCrdChannel.NONE`). */
+  public readonly apiObjects: ApiObject[];
+
+  public constructor(scope: Construct, id: string, props: GatewayApiCrdsProps = {}) {
+    super(scope, id);
+    const channel = props.channel ?? GatewayApiCrdChannel.STANDARD;
+    check((Object.values(GatewayApiCrdChannel) as string[]).includes(channel), this, 'channel', channel,
+      `must be one of ${Object.values(GatewayApiCrdChannel).join(', ')}`);
+    const objects = channel === GatewayApiCrdChannel.NONE ? []
+      : channel === GatewayApiCrdChannel.STANDARD ? GATEWAY_API_STANDARD_OBJECTS
+        : [...GATEWAY_API_STANDARD_OBJECTS.filter(o => o.kind === 'CustomResourceDefinition'), ...GATEWAY_API_EXPERIMENTAL_OBJECTS,
+          ...GATEWAY_API_STANDARD_OBJECTS.filter(o => o.kind !== 'CustomResourceDefinition')];
+    this.apiObjects = objects.map(obj => {
+      // `status` is the API server's to write
+      const { apiVersion, kind, metadata, status: _status, ...rest } = structuredClone(obj);
+      const apiObject = new ApiObject(this, `${kind}-${metadata.name}`, { apiVersion, kind, metadata, ...rest });
+      if (props.syncWave) apiObject.metadata.addAnnotation(SYNC_WAVE_ANNOTATION, String(SyncWave.CRDS));
+      return apiObject;
+    });
+  }
+}
