@@ -4,7 +4,7 @@
  * - `imports/gateway.networking.k8s.io.ts`: internal `cdk8s import` bindings, one class per
  *   kind at the API version the library emits (v1 for the standard channel, v1alpha2 for the
  *   experimental TCPRoute and UDPRoute);
- * - `imports/crds/gateway-api-standard.{json,ts}` and `imports/crds/gateway-api-experimental.{json,ts}`:
+ * - `imports/crds/gateway-api-standard.{json,data.ts}` and `imports/crds/gateway-api-experimental.{json,data.ts}`:
  *   the upstream objects unchanged (every CRD with all its versions and full schemas, and the
  *   standard channel's ValidatingAdmissionPolicy), as JSON for tools and tests and as a
  *   TypeScript module for `GatewayApiCrds`.
@@ -51,7 +51,8 @@ for (const [channel, objects] of [['standard', standard], ['experimental', exper
   const base = `imports/crds/gateway-api-${channel}`;
   writeFileSync(`${base}.json`, JSON.stringify(objects, null, 1) + '\n');
   const constant = `GATEWAY_API_${channel.toUpperCase()}_OBJECTS`;
-  writeFileSync(`${base}.ts`, [
+  // `.data.ts`, not `.ts`: Node resolves `gateway-api-standard` to the `.json` file first
+  writeFileSync(`${base}.data.ts`, [
     header,
     `/** The Gateway API ${version} ${channel}-channel objects, unchanged from upstream. */`,
     `export const ${constant}: any[] = JSON.parse(${JSON.stringify(JSON.stringify(objects))});`,

@@ -1,5 +1,6 @@
 import { App, Chart } from 'cdk8s';
 import { BookinfoApp } from './bookinfo-app';
+import { BookinfoGatewayApi, BookinfoIngress } from './bookinfo-gateway-api';
 import { BookinfoRouting } from './bookinfo-routing';
 import { Scenario } from './scenarios';
 import { CrdSource, IstioCrds, IstioMesh, ObservabilityAddons, Profile } from '../../src';
@@ -9,6 +10,8 @@ export interface BookinfoStackOptions {
   readonly namespace?: string;
   /** The traffic scenario. @default Scenario.DEFAULT */
   readonly scenario?: Scenario;
+  /** Istio's Gateway and VirtualServices, or the Kubernetes Gateway API. @default BookinfoIngress.ISTIO */
+  readonly ingress?: BookinfoIngress;
 }
 
 /** The charts of the main job, in apply order: their ids (and so their file names) sort that way. */
@@ -19,7 +22,10 @@ export interface BookinfoStack {
   readonly application: Chart;
   readonly mesh: IstioMesh;
   readonly app: BookinfoApp;
-  readonly routing: BookinfoRouting;
+  /** The Istio routing (`BookinfoIngress.ISTIO`). */
+  readonly routing?: BookinfoRouting;
+  /** The Gateway API routing (`BookinfoIngress.GATEWAY_API`). */
+  readonly gatewayApi?: BookinfoGatewayApi;
 }
 
 /**
@@ -42,11 +48,16 @@ export function addBookinfoStack(app: App, options: BookinfoStackOptions = {}): 
 
   const application = new Chart(app, '03-bookinfo');
   const bookinfo = new BookinfoApp(application, 'app', { namespace });
+  const scenario = options.scenario ?? Scenario.DEFAULT;
+  if (options.ingress === BookinfoIngress.GATEWAY_API) {
+    const gatewayApi = new BookinfoGatewayApi(application, 'gateway-api', { app: bookinfo, namespace, scenario });
+    return { crds, controlPlane, addons, application, mesh, app: bookinfo, gatewayApi };
+  }
   const routing = new BookinfoRouting(application, 'routing', {
     app: bookinfo,
     namespace,
     ingressGateway: mesh.ingressGateway!,
-    scenario: options.scenario ?? Scenario.DEFAULT,
+    scenario,
   });
 
   // No chart dependencies: cdk8s would make every object of a chart depend on every object of

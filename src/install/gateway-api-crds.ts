@@ -1,8 +1,8 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { SYNC_WAVE_ANNOTATION, SyncWave } from './install-context';
-import { GATEWAY_API_EXPERIMENTAL_OBJECTS } from '../../imports/crds/gateway-api-experimental';
-import { GATEWAY_API_STANDARD_OBJECTS } from '../../imports/crds/gateway-api-standard';
+import { GATEWAY_API_EXPERIMENTAL_OBJECTS } from '../../imports/crds/gateway-api-experimental.data';
+import { GATEWAY_API_STANDARD_OBJECTS } from '../../imports/crds/gateway-api-standard.data';
 import { check } from '../core/validation';
 
 /**

@@ -1,7 +1,7 @@
 import { Testing } from 'cdk8s';
 import { synthValid } from './support';
-import { GATEWAY_API_EXPERIMENTAL_OBJECTS } from '../../imports/crds/gateway-api-experimental';
-import { GATEWAY_API_STANDARD_OBJECTS } from '../../imports/crds/gateway-api-standard';
+import { GATEWAY_API_EXPERIMENTAL_OBJECTS } from '../../imports/crds/gateway-api-experimental.data';
+import { GATEWAY_API_STANDARD_OBJECTS } from '../../imports/crds/gateway-api-standard.data';
 import { GatewayApiCrdChannel, GatewayApiCrds } from '../../src/install/gateway-api-crds';
 import { IstioMesh } from '../../src/install/istio-mesh';
 import { Profile } from '../../src/install/profile';
