@@ -1,13 +1,15 @@
 import { ApiObject, Lazy } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
-import { ListenerOptions, renderListener } from './listener';
-import { grantReference } from './reference-grant';
-import { IRouteParent, renderSecretRef } from './references';
-import { GATEWAY_API_GROUP, GatewayApiResource, GatewayApiResourceProps } from './resource';
+import { ListenerOptions } from './listener';
+import { renderListener } from './listener-render';
+import { grantReference, renderSecretRef } from './reference-render';
+import { IRouteParent } from './references';
+import { GatewayApiResource, GatewayApiResourceProps } from './resource';
 import {
   validateAnnotationMap, validateCount, validateEnum, validateHostname, validateInfrastructureLabels, validateInt,
   validateLength, validateObjectName, validateUniqueKeys,
+  GATEWAY_API_GROUP,
 } from './validation';
 import * as k from '../../imports/gateway.networking.k8s.io';
 import { check, invalidMessage, isIpAddress, validateLabels } from '../core/validation';

@@ -1,7 +1,8 @@
 import { ApiObject, Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
+import { renderFilterList } from './filter-list';
 import { HttpRouteFilter } from './http-filter';
-import { HttpHeaderMatch, renderFilterList } from './http-route';
+import { HttpHeaderMatch } from './http-route';
 import { BackendRef } from './references';
 import { HostnameRouteProps, Route } from './route-base';
 import { validateCount, validateLength, validateSectionName, validateUniqueKeys } from './validation';

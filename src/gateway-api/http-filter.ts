@@ -1,7 +1,7 @@
 import { Construct } from 'constructs';
 import type { BackendRef } from './references';
 import {
-  validateCount, validateEnum, validateGroup, validateHeaderName, validateHostname, validateInt, validateKind,
+  compactObject, validateCount, validateEnum, validateGroup, validateHeaderName, validateHostname, validateInt, validateKind,
   validateLength, validateObjectName, validateUniqueKeys,
 } from './validation';
 import { check, fail } from '../core/validation';
@@ -314,9 +314,3 @@ function renderCors(owner: Construct, field: string, o: CorsOptions): Record<str
   });
 }
 
-/** Drops undefined values. Internal. */
-export function compactObject<T extends Record<string, unknown>>(obj: T): T {
-  const out: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(obj)) if (value !== undefined) out[key] = value;
-  return out as T;
-}

@@ -1,5 +1,6 @@
 import { ApiObject, Duration, Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
+import { HTTP_FILTER_TYPES, renderFilterList } from './filter-list';
 import { HttpRouteFilter } from './http-filter';
 import { BackendRef } from './references';
 import { HostnameRouteProps, Route } from './route-base';
@@ -162,9 +163,6 @@ export interface HttpRouteProps extends HostnameRouteProps {
   readonly rules?: HttpRouteRuleOptions[];
 }
 
-/** The filter types HTTPRoute accepts. Internal. */
-export const HTTP_FILTER_TYPES = ['RequestHeaderModifier', 'ResponseHeaderModifier', 'RequestMirror', 'RequestRedirect', 'URLRewrite', 'ExtensionRef', 'CORS'];
-
 /**
  * A Gateway API HTTPRoute: routes HTTP requests from Gateways (ingress), or from the mesh to
  * a Service (GAMMA), to weighted backends.
@@ -283,21 +281,3 @@ function renderHttpMatch(route: HttpRoute, field: string, m: HttpRouteMatch): Re
   return out;
 }
 
-/** Validates and renders a list of filters (of a rule or a backend) with the CRD's list rules. Internal. */
-export function renderFilterList(owner: Construct, field: string, filters: readonly HttpRouteFilter[],
-  kind: string, ns: string | undefined, allowed: readonly string[]): Array<Record<string, unknown>> {
-  validateCount(owner, field, filters, 16);
-  const rendered = filters.map((f, i) => {
-    check(f instanceof HttpRouteFilter, owner, `${field}[${i}]`, f, 'must be an HttpRouteFilter (HttpRouteFilter.requestHeaderModifier(), ...)');
-    return f._render(owner, `${field}[${i}]`, kind, ns, allowed);
-  });
-  const types = filters.map(f => f._type);
-  for (const once of ['CORS', 'RequestHeaderModifier', 'ResponseHeaderModifier', 'RequestRedirect', 'URLRewrite']) {
-    const idx = types.map((t, i) => (t === once ? i : -1)).filter(i => i >= 0);
-    if (idx.length > 1) fail(owner, `${field}[${idx[1]}].type`, once, `${field}[${idx[0]}] is already a ${once} filter; it cannot be repeated`);
-  }
-  if (types.includes('RequestRedirect') && types.includes('URLRewrite')) {
-    fail(owner, field, types, 'a RequestRedirect and a URLRewrite filter cannot be combined');
-  }
-  return rendered;
-}

@@ -6,7 +6,7 @@ export * from './gateway';
 export * from './listener-set';
 export * from './route-base';
 export * from './http-filter';
-export { HttpPathMatch, HttpHeaderMatch, HttpQueryParamMatch, HttpMethod, HttpRouteMatch, HttpRouteTimeouts, HttpRouteRuleOptions, HttpRouteProps, HttpRoute } from './http-route';
+export * from './http-route';
 export * from './grpc-route';
 export * from './tls-route';
 export * from './l4-route';

@@ -1,8 +1,11 @@
 import { ApiObject, Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
-import { ListenerOptions, renderListener } from './listener';
-import { IRouteParent, renderParentRef } from './references';
-import { GATEWAY_API_GROUP, GatewayApiResource, GatewayApiResourceProps } from './resource';
+import { ListenerOptions } from './listener';
+import { renderListener } from './listener-render';
+import { renderParentRef } from './reference-render';
+import { IRouteParent } from './references';
+import { GatewayApiResource, GatewayApiResourceProps } from './resource';
+import { GATEWAY_API_GROUP } from './validation';
 import * as k from '../../imports/gateway.networking.k8s.io';
 import { check, invalidMessage } from '../core/validation';
 

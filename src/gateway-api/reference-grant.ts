@@ -1,6 +1,6 @@
 import { ApiObject, Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
-import { GATEWAY_API_GROUP, GatewayApiResource, GatewayApiResourceProps } from './resource';
+import { GatewayApiResource, GatewayApiResourceProps } from './resource';
 import { validateCount, validateGroup, validateKind, validateNamespace, validateObjectName } from './validation';
 import * as k from '../../imports/gateway.networking.k8s.io';
 import { check } from '../core/validation';
@@ -106,29 +106,3 @@ export class ReferenceGrant extends GatewayApiResource {
   }
 }
 
-/** A reference from a resource of this app to one in another namespace. Internal. */
-export interface CrossNamespaceReference {
-  readonly fromKind: string;
-  readonly fromNamespace?: string;
-  readonly toGroup: string;
-  readonly toKind: string;
-  readonly toName: string;
-  readonly toNamespace?: string;
-}
-
-/**
- * Creates (once per target namespace) the ReferenceGrant a cross-namespace reference needs,
- * as a child of `owner`. Nothing when either namespace is unknown or they are the same.
- * Internal.
- */
-export function grantReference(owner: Construct, ref: CrossNamespaceReference): ReferenceGrant | undefined {
-  if (ref.fromNamespace === undefined || ref.toNamespace === undefined || ref.fromNamespace === ref.toNamespace) return undefined;
-  const id = `ReferenceGrant-${ref.toNamespace}`;
-  let grant = owner.node.tryFindChild(id) as ReferenceGrant | undefined;
-  if (!grant) {
-    grant = new ReferenceGrant(owner, id, { metadata: { namespace: ref.toNamespace } });
-    grant.addFrom({ group: GATEWAY_API_GROUP, kind: ref.fromKind, namespace: ref.fromNamespace });
-  }
-  grant.addTo({ group: ref.toGroup, kind: ref.toKind, name: ref.toName });
-  return grant;
-}

@@ -3,9 +3,6 @@ import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { validateDnsLabel, validateLabels, validateResourceName } from '../core/validation';
 
-/** The API group of the Gateway API. */
-export const GATEWAY_API_GROUP = 'gateway.networking.k8s.io';
-
 /**
  * Properties every Gateway API resource accepts.
  */

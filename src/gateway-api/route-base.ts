@@ -1,5 +1,6 @@
 import { Construct } from 'constructs';
-import { IRouteParent, ParentOptions, RenderedParentRef, renderParentRef, validateParentRefList } from './references';
+import { RenderedParentRef, renderParentRef, validateParentRefList } from './reference-render';
+import { IRouteParent, ParentOptions } from './references';
 import { GatewayApiResource, GatewayApiResourceProps } from './resource';
 import { validateCount, validateHostname, validateNotIp } from './validation';
 import { check } from '../core/validation';

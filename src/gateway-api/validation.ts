@@ -7,6 +7,9 @@ import { check, fail, validateLabelKey, validateLabels } from '../core/validatio
  * library's standard error (construct path, field, value, what is valid). Internal.
  */
 
+/** The API group of the Gateway API. */
+export const GATEWAY_API_GROUP = 'gateway.networking.k8s.io';
+
 const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 const HOSTNAME = /^(\*\.)?[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
@@ -146,4 +149,11 @@ export function validateUniqueKeys(scope: IConstruct, field: string, keys: reado
     if (first !== undefined) fail(scope, `${field}[${i}]`, key, `${field}[${first}] already has this ${what}; each ${what} may appear once`);
     seen.set(key, i);
   });
+}
+
+/** Drops undefined values. Internal. */
+export function compactObject<T extends Record<string, unknown>>(obj: T): T {
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(obj)) if (value !== undefined) out[key] = value;
+  return out as T;
 }
