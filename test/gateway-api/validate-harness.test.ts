@@ -33,7 +33,7 @@ describe('Gateway API validation harness', () => {
     expect(manifestProblems([route({ rules: [{ timeouts: { request: '1s', backendRequest: '2s' } }] })]))
       .toEqual([expect.stringMatching(/backendRequest timeout cannot be longer than request timeout/)]);
     expect(manifestProblems([gateway({ gatewayClassName: 'istio', listeners: [{ name: 'a', port: 80, protocol: 'HTTP' }, { name: 'a', port: 81, protocol: 'HTTP' }] })]))
-      .toEqual([expect.stringMatching(/duplicate entry \["a"\] in a list of type map/), expect.stringMatching(/Listener name must be unique within the Gateway/)]);
+      .toEqual([expect.stringMatching(/Listener name must be unique within the Gateway/), expect.stringMatching(/duplicate entry \["a"\] in a list of type map/)]);
     expect(manifestProblems([route({ rules: [{ filters: [{ type: 'CORS', cors: { allowMethods: ['GET', 'GET'] } }] }] })]))
       .toEqual([expect.stringMatching(/\/spec\/rules\/0\/filters\/0\/cors\/allowMethods\/1 duplicate entry "GET" in a list of type set/)]);
   });
