@@ -104,6 +104,8 @@ export interface AllowedListeners {
   readonly from?: ListenerNamespacesFrom;
   /** Namespace labels, for `SELECTOR`. @default - none */
   readonly selectorLabels?: Record<string, string>;
+  /** Namespace label expressions, for `SELECTOR`. @default - none */
+  readonly selectorExpressions?: kplus.LabelExpression[];
 }
 
 /** How a Gateway validates client certificates (mutual TLS). */
@@ -316,11 +318,20 @@ export class Gateway extends GatewayApiResource implements IRouteParent {
   private renderAllowedListeners(a: AllowedListeners): Record<string, unknown> {
     validateEnum(this, 'allowedListeners.from', a.from, Object.values(ListenerNamespacesFrom));
     validateLabels(this, 'allowedListeners.selectorLabels', a.selectorLabels);
-    if (a.selectorLabels !== undefined) {
-      check(a.from === ListenerNamespacesFrom.SELECTOR, this, 'allowedListeners.selectorLabels', a.selectorLabels, 'only applies with from SELECTOR');
+    if (a.selectorLabels !== undefined || a.selectorExpressions !== undefined) {
+      check(a.from === ListenerNamespacesFrom.SELECTOR, this, 'allowedListeners.selectorLabels', a.selectorLabels ?? a.selectorExpressions,
+        'only applies with from SELECTOR');
     }
     const namespaces: Record<string, unknown> = { from: a.from ?? ListenerNamespacesFrom.NONE };
-    if (a.from === ListenerNamespacesFrom.SELECTOR) namespaces.selector = { matchLabels: { ...(a.selectorLabels ?? {}) } };
+    if (a.from === ListenerNamespacesFrom.SELECTOR) {
+      const selector: Record<string, unknown> = { matchLabels: { ...(a.selectorLabels ?? {}) } };
+      if (a.selectorExpressions && a.selectorExpressions.length > 0) {
+        selector.matchExpressions = a.selectorExpressions.map(e => (e.values
+          ? { key: e.key, operator: e.operator, values: [...e.values] }
+          : { key: e.key, operator: e.operator }));
+      }
+      namespaces.selector = selector;
+    }
     return { namespaces };
   }
 

@@ -143,7 +143,10 @@ export interface HttpRouteTimeouts {
   readonly backendRequest?: Duration;
 }
 
-/** A rule of an HTTPRoute. */
+/**
+ * A rule of an HTTPRoute. (`retry` and `sessionPersistence` are experimental-channel fields,
+ * not in the standard v1.5.1 HTTPRoute CRD, which prunes them.)
+ */
 export interface HttpRouteRuleOptions {
   /** The rule's name, for policies and status. @default - unnamed */
   readonly name?: string;

@@ -3,8 +3,8 @@ import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { ComputeResources, validateComputeResources } from './compute-resources';
 import { CrdSource, IstioCrds } from './crds';
-import { GatewayApiCrdChannel, GatewayApiCrds } from './gateway-api-crds';
 import { ExtensionProvider } from './extension-provider';
+import { GatewayApiCrdChannel, GatewayApiCrds } from './gateway-api-crds';
 import {
   ExternalTrafficPolicy, GatewayInstallation, GatewayInstallationPort, GatewayKind, GatewayScaling, GatewayServiceType,
 } from './gateway-installation';

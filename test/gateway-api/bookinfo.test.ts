@@ -1,8 +1,8 @@
 import { App, Testing, Yaml } from 'cdk8s';
-import { expectValidManifests } from '../support/istio-validate';
 import { BookinfoIngress, parseIngress } from '../../examples/bookinfo/bookinfo-gateway-api';
 import { addBookinfoStack } from '../../examples/bookinfo/bookinfo-stack';
 import { Scenario } from '../../examples/bookinfo/scenarios';
+import { expectValidManifests } from '../support/istio-validate';
 
 function synth(scenario: Scenario = Scenario.DEFAULT) {
   const app = Testing.app();

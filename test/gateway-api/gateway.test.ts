@@ -42,7 +42,7 @@ describe('Gateway', () => {
         annotations: { 'example.com/owner': 'platform' },
         parametersRef: params,
       },
-      allowedListeners: { from: ListenerNamespacesFrom.SELECTOR, selectorLabels: { 'shared-gateway': 'true' } },
+      allowedListeners: { from: ListenerNamespacesFrom.SELECTOR, selectorLabels: { 'shared-gateway': 'true' }, selectorExpressions: [kplus.LabelExpression.notIn('tier', ['test'])] },
       tls: {
         backendClientCertificate: clientCert,
         frontendDefault: { caCertificateRefs: [ca], mode: FrontendValidationMode.ALLOW_INSECURE_FALLBACK },
@@ -103,7 +103,9 @@ describe('Gateway', () => {
       ],
       addresses: [{ type: 'IPAddress', value: '10.0.0.10' }, { type: 'Hostname', value: 'edge.example.com' }, { type: 'NamedAddress', value: 'reserved-ip' }, { type: 'example.com/pool', value: 'blue' }],
       infrastructure: { labels: { team: 'edge' }, annotations: { 'example.com/owner': 'platform' }, parametersRef: { group: '', kind: 'ConfigMap', name: 'gw-options' } },
-      allowedListeners: { namespaces: { from: 'Selector', selector: { matchLabels: { 'shared-gateway': 'true' } } } },
+      allowedListeners: {
+        namespaces: { from: 'Selector', selector: { matchLabels: { 'shared-gateway': 'true' }, matchExpressions: [{ key: 'tier', operator: 'NotIn', values: ['test'] }] } },
+      },
       tls: {
         backend: { clientCertificateRef: { name: 'gw-client-cert' } },
         frontend: {
@@ -137,6 +139,24 @@ describe('Gateway', () => {
     expect(out[0].metadata.labels).toEqual({ 'istio.io/waypoint-for': 'all' });
     expect(out[0].spec).toEqual({ gatewayClassName: 'istio-waypoint', listeners: [{ name: 'mesh', port: 15008, protocol: 'HBONE' }] });
     expect(out.map(g => g.spec.gatewayClassName)).toEqual(['istio-waypoint', 'istio-east-west', 'istio-remote', 'my-class']);
+  });
+
+  test('a client CA ConfigMap in another namespace gets a ReferenceGrant', () => {
+    const chart = chartIn('ingress');
+    const ca = new kplus.ConfigMap(chart, 'ca', { metadata: { name: 'client-ca', namespace: 'pki' } });
+    new Gateway(chart, 'gw', {
+      metadata: { name: 'gw' },
+      gatewayClassName: GatewayClassName.ISTIO,
+      tls: { frontendDefault: { caCertificateRefs: [ca] } },
+      listeners: [{ name: 'http', port: 80, protocol: ListenerProtocol.HTTP }],
+    });
+    const out = synthValid(chart);
+    expect(ofKind(out, 'Gateway')[0].spec.tls).toEqual({
+      frontend: { default: { validation: { caCertificateRefs: [{ group: '', kind: 'ConfigMap', name: 'client-ca', namespace: 'pki' }] } } },
+    });
+    expect(ofKind(out, 'ReferenceGrant').map(g => [g.metadata.namespace, g.spec])).toEqual([
+      ['pki', { from: [{ group: 'gateway.networking.k8s.io', kind: 'Gateway', namespace: 'ingress' }], to: [{ group: '', kind: 'ConfigMap', name: 'client-ca' }] }],
+    ]);
   });
 
   test('allowedListeners from Same, All and None', () => {
