@@ -4,7 +4,7 @@ import * as fc from 'fast-check';
 import {
   BackendCaCertificates, BackendRef, BackendTlsPolicy, CorsMethod, Gateway, GatewayAddress, GatewayClassName, GrpcMethodMatch, GrpcRoute,
   HttpHeaderMatch, HttpPathMatch, HttpPathModifier, HttpRoute, HttpRouteFilter, ListenerProtocol, ReferenceGrant, RouteParent,
-  SubjectAltName, TcpRoute, TlsModeType, TlsRoute,
+  ListenerSet, SubjectAltName, TcpRoute, TlsModeType, TlsRoute, UdpRoute,
 } from '../../src/gateway-api';
 import { manifestProblems } from '../support/istio-validate';
 
@@ -246,6 +246,58 @@ describe('Gateway API validation is exactly the CRD schemas and CEL rules (prope
         }))),
       }),
     });
+  });
+
+  test('ListenerSet listeners', () => {
+    const listener = fc.record({
+      name: fc.constantFrom('a', 'b'),
+      port: fc.constantFrom(80, 443),
+      protocol: fc.constantFrom('HTTP', 'HTTPS', 'TLS', 'UDP'),
+      hostname: fc.option(fc.constantFrom('a.example.com', '*.example.com'), { nil: undefined }),
+      passthrough: fc.option(fc.boolean(), { nil: undefined }),
+    });
+    exactly(fc.array(listener, { minLength: 1, maxLength: 2 }), {
+      build: (chart, ls) => {
+        new ListenerSet(chart, 's', {
+          gateway: RouteParent.fromGatewayName('gw'),
+          listeners: ls.map(l => ({
+            name: l.name,
+            port: l.port,
+            protocol: ListenerProtocol.of(l.protocol),
+            hostname: l.hostname,
+            tls: l.passthrough === undefined ? undefined : l.passthrough ? { mode: TlsModeType.PASSTHROUGH } : { options: { 'example.com/cert': 'x' } },
+          })),
+        });
+      },
+      raw: ls => ({
+        apiVersion: GW,
+        kind: 'ListenerSet',
+        spec: {
+          parentRef: { name: 'gw' },
+          listeners: ls.map(l => JSON.parse(JSON.stringify({
+            name: l.name,
+            hostname: l.hostname,
+            port: l.port,
+            protocol: l.protocol,
+            tls: l.passthrough === undefined ? undefined : l.passthrough ? { mode: 'Passthrough' } : { options: { 'example.com/cert': 'x' } },
+          }))),
+        },
+      }),
+    });
+  });
+
+  test('UDPRoute rules: names and backends', () => {
+    const rule = fc.record({ name: fc.option(fc.constantFrom('a', 'b', 'A'), { nil: undefined }), backends: fc.integer({ min: 0, max: 2 }) });
+    exactly(fc.array(rule, { minLength: 1, maxLength: 3 }), {
+      build: (chart, rules) => {
+        new UdpRoute(chart, 'u', { rules: rules.map(r => ({ name: r.name, backendRefs: Array.from({ length: r.backends }, (_, i) => BackendRef.fromServiceName(`b${i}`, 53)) })) });
+      },
+      raw: rules => ({
+        apiVersion: 'gateway.networking.k8s.io/v1alpha2',
+        kind: 'UDPRoute',
+        spec: { rules: rules.map(r => JSON.parse(JSON.stringify({ name: r.name, backendRefs: Array.from({ length: r.backends }, (_, i) => ({ name: `b${i}`, port: 53 })) }))) },
+      }),
+    }, 60);
   });
 
   test('Gateway addresses', () => {
