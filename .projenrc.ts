@@ -63,13 +63,22 @@ project.package.addField('types', 'lib/src/index.d.ts');
 project.package.addField('overrides', { 'unrs-resolver': '1.12.2' });
 project.package.addField('engines', { node: '>= 20' });
 // `artifacts` as jsii-pacmak writes it, so packaging leaves .npmignore unchanged.
-project.npmignore?.addPatterns('/examples/', '/projenrc/', '/dist/', 'artifacts');
+project.npmignore?.addPatterns('/examples/', '/projenrc/', '/dist/', 'artifacts', '/imports/');
 
-// `npx projen import`: regenerate the internal CRD bindings in imports/.
+// `npx projen import`: regenerate imports/ (the internal CRD bindings, and the upstream CRDs
+// as data in imports/crds/) from the upstream files. The paths are arguments: ../shared/reference
+// is only where they live today, and nothing else reads them.
 project.addTask('import', {
   description: `Generate imports/ from the Istio ${ISTIO_VERSION} CRDs`,
   exec: `ts-node --project tsconfig.dev.json projenrc/import-istio.ts ${ISTIO_CRDS} ${ISTIO_VERSION}`,
 });
+
+// imports/crds/*.json is data the library loads lazily (require), so tsc does not emit it:
+// copy it next to the compiled imports/ (lib/imports/crds, bench-out/imports/crds).
+const copyCrdData = (outDir: string) =>
+  `node -e "const fs=require('fs');fs.mkdirSync('${outDir}/imports/crds',{recursive:true});`
+  + `for(const f of fs.readdirSync('imports/crds'))if(f.endsWith('.json'))fs.copyFileSync('imports/crds/'+f,'${outDir}/imports/crds/'+f)"`;
+project.compileTask.exec(copyCrdData('lib'), { name: 'copy the generated CRD data into lib/imports/crds' });
 
 // Tests type-check test/ and examples/ (ts-jest only transpiles), then run jest and eslint.
 const test = project.tasks.tryFind('test')!;
@@ -98,6 +107,7 @@ project.addTask('bench', {
   description: 'Benchmark synthesis on compiled JavaScript and write BENCHMARKS.md',
   steps: [
     { exec: 'tsc -p tsconfig.bench.json' },
+    { exec: copyCrdData('bench-out') },
     { exec: 'node bench-out/test/bench/bench.js', receiveArgs: true },
   ],
 });
@@ -141,7 +151,9 @@ new javascript.TypescriptConfig(project, {
   include: ['src/**/*.ts', 'imports/**/*.ts', 'examples/**/*.ts', 'test/bench/**/*.ts'],
 });
 
-// CI entry point: install exactly the lockfile, run the README's test command, print totals.
+// CI entry point. It proves the clone stands alone: the git-tracked files are copied to a
+// temporary folder with nothing beside it (no ../shared), where it installs exactly the
+// lockfile, runs the README's two commands and prints the totals.
 new TextFile(project, '.ci/run', {
   executable: true,
   lines: [
@@ -150,10 +162,20 @@ new TextFile(project, '.ci/run', {
     'set -uo pipefail',
     'cd "$(dirname "$0")/.."',
     'export CDK8S_CHECK_UPGRADE=false',
+    'unset ISTIO_CRDS',
+    'work=$(mktemp -d)',
+    'trap \'rm -rf "$work"\' EXIT',
+    'mkdir "$work/clone"',
+    'git ls-files -z | tar --null --ignore-failed-read -T - -cf - | tar -xf - -C "$work/clone" || exit 1',
+    'cd "$work/clone"',
+    'echo "testing a copy of the clone in $PWD (nothing beside it: $(ls "$work"))"',
     'npm ci || exit 1',
-    'log=$(mktemp)',
-    'npm test 2>&1 | tee "$log"',
+    'log=$(mktemp -p "$work")',
+    'npm run synth 2>&1 | tee "$log"',
+    'synth=${PIPESTATUS[0]}',
+    'npm test 2>&1 | tee -a "$log"',
     'status=${PIPESTATUS[0]}',
+    '[ "$status" -ne 0 ] || status=$synth',
     'line=$(grep -E "^Tests:" "$log" | tail -n 1)',
     'passed=$(echo "$line" | grep -oE "[0-9]+ passed" | grep -oE "[0-9]+" || true)',
     'failed=$(echo "$line" | grep -oE "[0-9]+ failed" | grep -oE "[0-9]+" || true)',

@@ -5,10 +5,13 @@
 //  0. Kubernetes objects (apps/v1, v1, RBAC, webhooks, ...): kubernetes-models' validate(),
 //     the JSON schemas of the Kubernetes OpenAPI (types, required fields, enums);
 //  1. @kubernetes-models/istio: each object's validate() (the published Istio JSON schemas);
-//  2. strict field validation against the Istio CRD's openAPIV3Schema, as the API server does
-//     with `--validate=strict`: unknown fields are errors (needs the CRD file, see below);
+//  2. strict field validation against the CRD's openAPIV3Schema, as the API server does with
+//     `--validate=strict`: unknown fields are errors;
 //  3. the CRD's CEL rules (x-kubernetes-validations), evaluated with @marcbachmann/cel-js.
-import { readFileSync, existsSync, statSync, writeFileSync, renameSync } from 'node:fs';
+// 2 and 3 apply to every custom resource whose group/version/kind a CRD in imports/crds/
+// defines: the upstream CRDs the import task generated and committed (Istio, Gateway API...),
+// never the library's own output and never anything outside the repository.
+import { readFileSync, readdirSync, existsSync, statSync, writeFileSync, renameSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { resolve, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -17,10 +20,13 @@ import { Environment } from '@marcbachmann/cel-js';
 import { parseAllDocuments } from 'yaml';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const crdPath = process.env.ISTIO_CRDS ?? resolve(here, '../../../shared/reference/istio-1.30.3/crd-all.gen.yaml');
+// VALIDATE_CRD_DIR: only for the harness's own test of how files are read
+const crdDir = process.env.VALIDATE_CRD_DIR ?? resolve(here, '../../imports/crds');
 const objects = JSON.parse(readFileSync(0, 'utf-8'));
 const problems = [];
 const notes = [];
+const crds = new Map(Object.entries(await loadSchemas(crdDir)));
+if (crds.size === 0) problems.push(`no CustomResourceDefinition found in ${crdDir}: run \`npx projen import\``);
 
 // 1. @kubernetes-models/istio
 const modelModules = {
@@ -31,7 +37,7 @@ const modelModules = {
   'extensions.istio.io/v1alpha1': '@kubernetes-models/istio/extensions.istio.io/v1alpha1',
 };
 for (const obj of objects) {
-  if (obj.apiVersion.includes('istio.io/')) continue;
+  if (obj.apiVersion.includes('istio.io/') || crds.has(`${obj.apiVersion}/${obj.kind}`)) continue;
   let models;
   try {
     models = await import(`kubernetes-models/${obj.apiVersion}`);
@@ -67,57 +73,82 @@ for (const obj of objects) {
 }
 
 // 2 + 3. CRD schema, strict, with CEL rules.
-if (!existsSync(crdPath)) {
-  if (process.env.CI) {
-    problems.push(`Istio CRDs not found at ${crdPath} (set ISTIO_CRDS)`);
-  } else {
-    notes.push(`strict CRD validation skipped: ${crdPath} not found (set ISTIO_CRDS)`);
-  }
-} else {
-  const crds = new Map(Object.entries(loadSchemas(crdPath)));
-  const ajv = new Ajv({ strict: false, allErrors: true, validateFormats: false });
-  const compiled = new Map();
-  const env = celEnvironment();
-  for (const obj of objects) {
-    const key = `${obj.apiVersion}/${obj.kind}`;
-    const schema = crds.get(key);
-    if (!schema) continue;
-    const id = `${obj.kind}/${obj.metadata?.name}`;
-    if (!compiled.has(key)) compiled.set(key, ajv.compile(strictSchema(schema, true)));
-    const validate = compiled.get(key);
-    if (!validate(obj)) {
-      for (const err of validate.errors) {
-        problems.push(`${id}: CRD schema: ${err.instancePath || '/'} ${err.message}${err.params?.additionalProperty ? ` (${err.params.additionalProperty})` : ''}`);
-      }
+const ajv = new Ajv({ strict: false, allErrors: true, validateFormats: false });
+const compiled = new Map();
+const env = celEnvironment();
+for (const obj of objects) {
+  const key = `${obj.apiVersion}/${obj.kind}`;
+  const schema = crds.get(key);
+  if (!schema) continue;
+  const id = `${obj.kind}/${obj.metadata?.name}`;
+  if (!compiled.has(key)) compiled.set(key, ajv.compile(strictSchema(schema, true)));
+  const validate = compiled.get(key);
+  if (!validate(obj)) {
+    for (const err of validate.errors) {
+      problems.push(`${id}: CRD schema: ${err.instancePath || '/'} ${err.message}${err.params?.additionalProperty ? ` (${err.params.additionalProperty})` : ''}`);
     }
-    checkCel(env, schema, obj, '', id);
   }
+  checkCel(env, schema, obj, '', id);
 }
 
 process.stdout.write(JSON.stringify({ problems, notes }));
 
 /**
- * The openAPIV3Schema of every CRD version, keyed `group/version/Kind`. Parsing the 870 kB
- * YAML is the slowest step, so the result is cached in the temp directory by size and mtime.
+ * The openAPIV3Schema of every version of every CRD in the files of `dir`, keyed
+ * `group/version/Kind`. A file is JSON, YAML (one or more documents) or a TypeScript/JavaScript
+ * module; CRDs are found anywhere in its data (a List's items, an array, an export...). The
+ * result is cached in the temp directory by the files' names, sizes and mtimes.
  */
-function loadSchemas(path) {
-  const { size, mtimeMs } = statSync(path);
-  const cache = join(tmpdir(), `cdk8s-istio-crd-schemas-${size}-${Math.floor(mtimeMs)}.json`);
+async function loadSchemas(dir) {
+  if (!existsSync(dir)) return {};
+  const files = readdirSync(dir).filter(f => /\.(json|ya?ml|ts|js)$/.test(f) && !f.endsWith('.d.ts')).sort();
+  const stamp = files.map(f => { const { size, mtimeMs } = statSync(join(dir, f)); return `${f}:${size}:${Math.floor(mtimeMs)}`; }).join('|');
+  const cache = join(tmpdir(), `cdk8s-istio-crd-schemas-${hash(`${dir}|${stamp}`)}.json`);
   if (existsSync(cache)) {
     try { return JSON.parse(readFileSync(cache, 'utf-8')); } catch { /* rebuild */ }
   }
+  const ts = files.some(f => f.endsWith('.ts')) ? (await import('typescript')).default : undefined;
   const schemas = {};
-  for (const doc of parseAllDocuments(readFileSync(path, 'utf-8'))) {
-    const crd = doc.toJSON();
-    if (crd?.kind !== 'CustomResourceDefinition') continue;
-    for (const version of crd.spec.versions) {
-      schemas[`${crd.spec.group}/${version.name}/${crd.spec.names.kind}`] = version.schema.openAPIV3Schema;
+  for (const file of files) {
+    for (const crd of findCrds(readData(join(dir, file), ts))) {
+      for (const version of crd.spec.versions ?? []) {
+        const schema = version.schema?.openAPIV3Schema ?? crd.spec.validation?.openAPIV3Schema;
+        if (schema) schemas[`${crd.spec.group}/${version.name}/${crd.spec.names.kind}`] = schema;
+      }
     }
   }
   const tmp = `${cache}.${process.pid}`;
   writeFileSync(tmp, JSON.stringify(schemas));
   renameSync(tmp, cache);
   return schemas;
+}
+
+function readData(path, ts) {
+  const text = readFileSync(path, 'utf-8');
+  if (path.endsWith('.json')) return JSON.parse(text);
+  if (/\.ya?ml$/.test(path)) return parseAllDocuments(text).map(d => d.toJSON());
+  // a module: transpile to CommonJS and evaluate it, with nothing to import
+  const js = path.endsWith('.ts') ? ts.transpileModule(text, { compilerOptions: { module: ts.ModuleKind.CommonJS } }).outputText : text;
+  const module = { exports: {} };
+  new Function('module', 'exports', 'require', js)(module, module.exports, () => ({}));
+  return module.exports;
+}
+
+function findCrds(data, found = [], seen = new Set()) {
+  if (data === null || typeof data !== 'object' || seen.has(data)) return found;
+  seen.add(data);
+  if (data.kind === 'CustomResourceDefinition' && data.spec?.group && data.spec?.names?.kind) {
+    found.push(data);
+    return found;
+  }
+  for (const value of Object.values(data)) findCrds(value, found, seen);
+  return found;
+}
+
+function hash(s) {
+  let h = 0;
+  for (let i = 0; i < s.length; i++) h = (Math.imul(h, 31) + s.charCodeAt(i)) | 0;
+  return (h >>> 0).toString(16);
 }
 
 /** The API server prunes/rejects fields a structural schema does not list: mirror that. */
