@@ -31,6 +31,7 @@ const project = new cdk8s.ConstructLibraryCdk8s({
     '@marcbachmann/cel-js@^8',
     'yaml@^2',
     'ts-node@^10',
+    'fast-check@^4',
   ],
 
   // imports/ sits beside src/: compile both, and nothing else, into lib/.

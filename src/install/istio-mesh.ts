@@ -91,13 +91,25 @@ export interface IstioMeshProps {
   readonly revision?: string;
   /** Revision tags pointing at this revision (see `addRevisionTag()`). @default - none */
   readonly revisionTags?: string[];
+  /**
+   * Point the `default` revision tag at this control plane, as `istioctl install` does for a
+   * mesh without revision (and `istioctl tag set default` for a revision): the
+   * MutatingWebhookConfiguration `istio-revision-tag-default`, the Service
+   * `istiod-revision-tag-default`, and the ValidatingWebhookConfiguration
+   * `istiod-default-validator`. Without the validator, Istio config that carries no
+   * `istio.io/rev` label is never validated at admission. Set `false` when another tool
+   * (`istioctl tag`, the `base` Helm chart's `defaultRevision`) owns these objects.
+   *
+   * @default - true for a mesh without revision that installs istiod, false for a revision
+   */
+  readonly defaultRevisionTag?: boolean;
   /** Namespace of the control plane. @default "istio-system" */
   readonly namespace?: string;
   /**
    * Create the control-plane Namespace object. Only the first mesh of an app creates it;
    * others with the same namespace reuse it.
    *
-   * @default true
+   * @default - true, except for `Profile.EMPTY`
    */
   readonly createNamespace?: boolean;
   /** Mesh-wide configuration. @default - the profile's */
@@ -118,7 +130,7 @@ export interface IstioMeshProps {
   /**
    * The Istio CRDs. Only the first mesh of an app emits them.
    *
-   * @default CrdSource.builtIn()
+   * @default - CrdSource.builtIn(), except for `Profile.EMPTY` (CrdSource.none())
    */
   readonly crds?: CrdSource;
   /**
@@ -177,6 +189,8 @@ export class IstioMesh extends Construct {
   private readonly settings: ProfileSettings;
   private readonly gateways = new Map<string, GatewayInstallation>();
   private readonly tags: RevisionTag[] = [];
+  /** Whether the `default` tag is this mesh's own, not asked for (istioctl install leaves it out of the values). */
+  private implicitDefaultTag = false;
 
   public constructor(scope: Construct, id: string, props: IstioMeshProps = {}) {
     super(scope, id);
@@ -199,12 +213,14 @@ export class IstioMesh extends Construct {
     this.trustDomain = props.meshConfig?.trustDomain;
 
     // cluster singletons, emitted once per app and namespace
-    const crdSource = props.crds ?? CrdSource.builtIn();
+    // upstream's empty profile writes nothing at all, not even the base component
+    const empty = this.profile === Profile.EMPTY;
+    const crdSource = props.crds ?? (empty ? CrdSource.none() : CrdSource.builtIn());
     if (crdSource._kind !== 'none') {
       const crds = sharedSingleton(this, 'crds', () => new IstioCrds(this, 'Crds', { source: crdSource, syncWave: this.ctx.syncWaves }));
       if (crds.created) this.crds = crds.value;
     }
-    if (props.createNamespace ?? true) {
+    if (props.createNamespace ?? !empty) {
       sharedSingleton(this, `namespace:${this.namespace}`, () =>
         createNamespace(this, 'Namespace', this.namespace, { syncWave: this.ctx.syncWaves ? SyncWave.NAMESPACES : undefined }));
     }
@@ -232,7 +248,7 @@ export class IstioMesh extends Construct {
         ctx: this.ctx,
         profile: this.settings,
         istiod,
-        revisionTags: this.tags.map(t => t.tag),
+        revisionTags: this.tags.filter(t => !(this.implicitDefaultTag && t.tag === 'default')).map(t => t.tag),
         meshConfig: this.meshConfig._toJson(),
         gateways: [...this.gateways.keys()].sort(),
       });
@@ -258,6 +274,10 @@ export class IstioMesh extends Construct {
         mergedValues: () => mergedValues(valuesInput()),
       });
       this.istiodDeployment = cp.deployment;
+    }
+    if (props.defaultRevisionTag ?? (this.settings.istiod && this.revision === undefined)) {
+      this.createTag('default', this.revision, 'defaultRevisionTag');
+      this.implicitDefaultTag = props.defaultRevisionTag === undefined;
     }
 
     const ingress = props.ingressGateway ?? {};
@@ -332,6 +352,10 @@ export class IstioMesh extends Construct {
    * `revision`. During a canary upgrade, move `prod-stable` from the old revision to the new
    * one and restart the workloads. The revision must be one of the app's meshes.
    *
+   * Writes what `istioctl tag set` does: the MutatingWebhookConfiguration
+   * `istio-revision-tag-<tag>` and the Service `istiod-revision-tag-<tag>`; the `default` tag
+   * also the ValidatingWebhookConfiguration `istiod-default-validator`.
+   *
    * @param tag the tag name, e.g. `prod-stable`, or `default` to make a revision the default
    * @param revision the revision the tag points at; @default - this mesh's revision
    */
@@ -339,11 +363,18 @@ export class IstioMesh extends Construct {
     validateRevisionTag(this, 'revisionTags[]', tag);
     if (revision !== undefined) validateRevision(this, `revisionTags[${tag}].revision`, revision);
     const target = revision ?? this.revision;
-    if (this.allTags().some(t => t.tag === tag)) {
-      fail(this, 'revisionTags[]', tag, 'must be unique in the app; this tag already points at a revision');
-    }
     if (target === undefined && tag === 'default') {
-      fail(this, 'revisionTags[]', tag, 'the default revision already serves "default"; point the tag at a named revision');
+      fail(this, 'revisionTags[]', tag, 'a mesh without revision points the "default" tag at itself (see defaultRevisionTag); point the tag at a named revision');
+    }
+    this.createTag(tag, target, 'revisionTags[]');
+  }
+
+  private createTag(tag: string, target: string | undefined, field: string): void {
+    const existing = this.allTags().find(t => t.tag === tag);
+    if (existing) {
+      const owner = existing.node.scope!.node.path;
+      fail(this, field, tag, `must be unique in the app; this tag already points at revision "${existing.revision ?? 'default'}" (${owner})`
+        + (tag === 'default' ? '; set defaultRevisionTag: false on the mesh that should not own it' : ''));
     }
     this.tags.push(new RevisionTag(this, `RevisionTag-${tag}`, { ...this.ctx, revision: target }, tag));
   }
@@ -471,7 +502,7 @@ export class IstioMesh extends Construct {
         errors.push(`revisionTags[${JSON.stringify(t.tag)}].revision ${JSON.stringify(target)} is invalid: no control plane of this app `
           + `in namespace "${this.namespace}" has this revision; known revisions: ${[...revisions].map(r => JSON.stringify(r)).join(', ') || 'none'}`);
       }
-      if (revisions.has(t.tag)) {
+      if (t.tag !== 'default' && revisions.has(t.tag)) {
         errors.push(`revisionTags[] ${JSON.stringify(t.tag)} is invalid: a revision has the same name; a tag must differ from every revision`);
       }
     }
