@@ -1,8 +1,8 @@
 import { Testing } from 'cdk8s';
 import * as fc from 'fast-check';
+import { expectValidManifests } from './support/istio-validate';
 import { IstioMesh } from '../src/install/istio-mesh';
 import { Profile } from '../src/install/profile';
-import { expectValidManifests } from './support/istio-validate';
 
 /*
  * Parity with what `istioctl install` applies on top of `istioctl manifest generate` for a
@@ -85,8 +85,13 @@ describe('default revision tag, as istioctl install applies it', () => {
     const vwc = find(manifests, 'ValidatingWebhookConfiguration', 'istiod-default-validator');
     expect(vwc.metadata.namespace).toBeUndefined();
     expect(vwc.metadata.labels).toMatchObject({
-      'app': 'istiod', 'release': 'istio', 'istio': 'istiod', 'istio.io/rev': 'default',
-      'app.kubernetes.io/name': 'istiod', 'app.kubernetes.io/instance': 'istio', 'app.kubernetes.io/part-of': 'istio',
+      'app': 'istiod',
+      'release': 'istio',
+      'istio': 'istiod',
+      'istio.io/rev': 'default',
+      'app.kubernetes.io/name': 'istiod',
+      'app.kubernetes.io/instance': 'istio',
+      'app.kubernetes.io/part-of': 'istio',
       'app.kubernetes.io/version': '1.30.3',
     });
     expect(vwc.webhooks).toEqual([{
@@ -111,8 +116,13 @@ describe('default revision tag, as istioctl install applies it', () => {
     const svc = find(manifests, 'Service', 'istiod-revision-tag-default');
     expect(svc.metadata.namespace).toEqual('istio-system');
     expect(svc.metadata.labels).toMatchObject({
-      'istio.io/rev': 'default', 'istio.io/tag': 'default', 'operator.istio.io/component': 'Pilot',
-      'app': 'istiod', 'istio': 'pilot', 'release': 'istio', 'app.kubernetes.io/name': 'istiod',
+      'istio.io/rev': 'default',
+      'istio.io/tag': 'default',
+      'operator.istio.io/component': 'Pilot',
+      'app': 'istiod',
+      'istio': 'pilot',
+      'release': 'istio',
+      'app.kubernetes.io/name': 'istiod',
     });
     expect(svc.spec).toEqual({ ports: ISTIOD_PORTS, selector: { app: 'istiod', istio: 'pilot' } });
   });
@@ -120,8 +130,12 @@ describe('default revision tag, as istioctl install applies it', () => {
   test('MutatingWebhookConfiguration istio-revision-tag-default', () => {
     const mwc = find(manifests, 'MutatingWebhookConfiguration', 'istio-revision-tag-default');
     expect(mwc.metadata.labels).toMatchObject({
-      'istio.io/tag': 'default', 'istio.io/rev': 'default', 'operator.istio.io/component': 'Pilot',
-      'app': 'sidecar-injector', 'release': 'istio', 'app.kubernetes.io/name': 'istiod',
+      'istio.io/tag': 'default',
+      'istio.io/rev': 'default',
+      'operator.istio.io/component': 'Pilot',
+      'app': 'sidecar-injector',
+      'release': 'istio',
+      'app.kubernetes.io/name': 'istiod',
     });
     expect(mwc.webhooks).toEqual(tagWebhooks('default', 'istiod'));
   });
