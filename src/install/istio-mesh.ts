@@ -7,6 +7,7 @@ import { ExtensionProvider } from './extension-provider';
 import {
   ExternalTrafficPolicy, GatewayInstallation, GatewayInstallationPort, GatewayKind, GatewayScaling, GatewayServiceType,
 } from './gateway-installation';
+import { skipDryRunOnMissingCrds } from './gitops';
 import { SidecarInjectorOptions } from './injection/injection-config';
 import { injectorOptions, renderInjectorConfig, renderInjectorValues } from './injector-data';
 import {
@@ -136,6 +137,9 @@ export interface IstioMeshProps {
   /**
    * Add Argo CD `argocd.argoproj.io/sync-wave` annotations: CRDs -3, namespaces -2,
    * identities and configuration -1, control plane 0, webhooks 1, gateways 2, injected namespaces 3.
+   * Every custom resource of the app (Istio config, the addons', the application's) also gets
+   * `argocd.argoproj.io/sync-options: SkipDryRunOnMissingResource=true`, so the first sync of a
+   * new cluster does not fail its dry run before the CRDs exist.
    *
    * @default false
    */
@@ -213,6 +217,7 @@ export class IstioMesh extends Construct {
     this.trustDomain = props.meshConfig?.trustDomain;
 
     // cluster singletons, emitted once per app and namespace
+    if (this.ctx.syncWaves) skipDryRunOnMissingCrds(this);
     // upstream's empty profile writes nothing at all, not even the base component
     const empty = this.profile === Profile.EMPTY;
     const crdSource = props.crds ?? (empty ? CrdSource.none() : CrdSource.builtIn());
