@@ -40,6 +40,8 @@ const project = new cdk8s.ConstructLibraryCdk8s({
     exclude: ['node_modules', 'test', 'examples', 'projenrc'],
   },
   eslintOptions: {
+    // Tests never change the working tree: lint reports, `npx eslint --fix` fixes.
+    commandOptions: { fix: false },
     dirs: ['src'],
     devdirs: ['test', 'examples', 'projenrc'],
     ignorePatterns: ['imports/', 'lib/', 'dist/', 'artifacts/', 'node_modules/', '*.d.ts', '*.js'],
@@ -64,6 +66,14 @@ project.package.addField('overrides', { 'unrs-resolver': '1.12.2' });
 project.package.addField('engines', { node: '>= 20' });
 // `artifacts` as jsii-pacmak writes it, so packaging leaves .npmignore unchanged.
 project.npmignore?.addPatterns('/examples/', '/projenrc/', '/dist/', 'artifacts');
+// The tarball holds only what a consumer needs: compiled JavaScript, typings, the jsii
+// assembly, README, LICENSE and API.md (npm adds package.json, README and LICENSE itself).
+project.package.addField('files', ['lib/**/*.js', 'lib/**/*.d.ts', '.jsii', 'API.md']);
+
+// `npx projen package` on a fresh clone: compile first when there is no assembly yet.
+project.tasks.tryFind('package')!.prependSpawn(project.tasks.tryFind('compile')!, {
+  condition: 'node -e "process.exit(require(\'fs\').existsSync(\'.jsii\') ? 1 : 0)"',
+});
 
 // `npx projen import`: regenerate the internal CRD bindings in imports/.
 project.addTask('import', {
