@@ -31,6 +31,8 @@ const project = new cdk8s.ConstructLibraryCdk8s({
     '@marcbachmann/cel-js@^8',
     'yaml@^2',
     'ts-node@^10',
+    'esbuild@^0.28',
+    'tsx@^4',
   ],
 
   // imports/ sits beside src/: compile both, and nothing else, into lib/.
@@ -89,15 +91,15 @@ test.exec('jest --passWithNoTests', { receiveArgs: true });
 test.spawn(project.tasks.tryFind('eslint')!);
 
 // The main job: synthesize the bookinfo example (control plane + addons + app) into dist/.
+// projenrc/run-app.mjs bundles the TypeScript app with esbuild (cached until a source changes)
+// and runs it: `cdk8s synth` runs it as the app, and `npm run synth` runs it directly, without
+// the start-up of the cdk8s CLI and the projen task runner. `npm test` type-checks the example.
+const BOOKINFO_APP = 'node projenrc/run-app.mjs examples/bookinfo/main.ts';
 new YamlFile(project, 'cdk8s.yaml', {
-  obj: {
-    language: 'typescript',
-    app: 'ts-node --transpile-only --project tsconfig.dev.json examples/bookinfo/main.ts', // type-checked by npm test
-    output: 'dist',
-  },
+  obj: { language: 'typescript', app: BOOKINFO_APP, output: 'dist' },
 });
 project.addTask('synth', {
-  description: 'Synthesize the bookinfo example (Istio control plane, addons and bookinfo) into dist/',
+  description: 'Synthesize the bookinfo example (Istio control plane, addons and bookinfo) into dist/ with the cdk8s CLI',
   env: { CDK8S_CHECK_UPGRADE: 'false' },
   exec: 'cdk8s synth',
   receiveArgs: true,
@@ -113,7 +115,7 @@ project.addTask('bench', {
 });
 project.gitignore.addPatterns('/bench-out/');
 project.package.setScript('bench', 'projen bench');
-project.package.setScript('synth', 'projen synth');
+project.package.setScript('synth', `${BOOKINFO_APP} --outdir dist`);
 project.package.setScript('import', 'projen import');
 
 // Type-checks everything (ts-jest only transpiles); also what ts-node uses for examples.
