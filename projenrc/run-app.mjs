@@ -9,8 +9,10 @@ import { createRequire } from 'node:module';
 import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-const [entry, flag, outdir] = process.argv.slice(2);
-if (!entry || (flag !== undefined && (flag !== '--outdir' || !outdir))) {
+const [entry, ...options] = process.argv.slice(2);
+const outdirAt = options.lastIndexOf('--outdir'); // the last one wins: `npm run synth -- --outdir DIR`
+const outdir = outdirAt >= 0 ? options[outdirAt + 1] : undefined;
+if (!entry || options.some((option, i) => option !== '--outdir' && options[i - 1] !== '--outdir') || (outdirAt >= 0 && !outdir)) {
   console.error('usage: node projenrc/run-app.mjs APP.ts [--outdir DIR]');
   process.exit(2);
 }
