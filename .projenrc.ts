@@ -32,7 +32,6 @@ const project = new cdk8s.ConstructLibraryCdk8s({
     'yaml@^2',
     'ts-node@^10',
     'esbuild@^0.28',
-    'tsx@^4',
   ],
 
   // imports/ sits beside src/: compile both, and nothing else, into lib/.

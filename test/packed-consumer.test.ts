@@ -52,7 +52,7 @@ test('the packed library installs into a cdk8s app and synthesizes the README sn
   const shipped: string[] = packed[0].files.map((f: { path: string }) => f.path);
 
   // THEN the tarball holds only what a consumer needs
-  expect(shipped.filter(path => !/^lib\/.*\.(js|d\.ts)$/.test(path)).sort())
+  expect(shipped.filter(path => !/^lib\/.*\.(js|d\.ts|json)$/.test(path)).sort())
     .toEqual(['.jsii', 'API.md', 'LICENSE', 'README.md', 'package.json']);
   expect(shipped).toContain('lib/src/index.js');
   expect(shipped).toContain('lib/src/index.d.ts');
