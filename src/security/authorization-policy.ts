@@ -11,7 +11,7 @@ import {
 } from './security-validation';
 import * as k from '../../imports/security.istio.io';
 import { IstioResource, IstioResourceProps } from '../core/istio-resource';
-import { assertUnique, check as checkValue, fail, validateDnsLabel, validateIpOrCidr, validatePort, validationMessage } from '../core/validation';
+import { check as checkValue, fail, validateDnsLabel, validateIpOrCidr, validatePort, validationMessage } from '../core/validation';
 import { WorkloadSelector } from '../core/workload-selector';
 
 /**
@@ -326,7 +326,6 @@ export class AuthorizationPolicy extends IstioResource {
     const principals = (list: Principal[] | undefined, name: string) => list?.map((p, i) => p._render(scope, `${field}.${name}[${i}]`, this.trustDomain, ns));
     const strings = (list: string[] | undefined, name: string, check: (f: string, v: string) => void) => {
       list?.forEach((v, i) => check(`${field}.${name}[${i}]`, v));
-      if (list) assertUnique(scope, `${field}.${name}`, list, v => v);
       return list;
     };
     const namespace = (f: string, v: string) => (v.includes('*') ? validateStringMatch(scope, f, v, 'namespace') : validateDnsLabel(scope, f, v));
@@ -378,7 +377,6 @@ function renderOperation(scope: IConstruct, field: string, operation: Authorizat
     if (values === undefined) return undefined;
     if (values.length === 0) fail(scope, `${field}.${name}`, values, 'must not be empty; leave the field out to match any value');
     values.forEach((v, i) => check(`${field}.${name}[${i}]`, v));
-    assertUnique(scope, `${field}.${name}`, values, v => v);
     return [...values];
   };
   const host = (f: string, v: string) => validateStringMatch(scope, f, v, 'host');
