@@ -23,12 +23,15 @@ const project = new cdk8s.ConstructLibraryCdk8s({
   artifactsDirectory: 'artifacts',
 
   peerDeps: ['cdk8s-plus-27@^2.9.5'],
+  // Istio's own engines: RE2 for regexes (as Envoy compiles them) and a CEL parser for
+  // access-log filters. Runtime deps of a jsii library are bundled.
+  bundledDeps: ['re2js@^2.10.0', '@marcbachmann/cel-js@^8'],
   devDeps: [
     'cdk8s-cli@2.207.60',
     '@kubernetes-models/istio@3.0.1',
     'kubernetes-models@5.1.0',
     'ajv@^8',
-    '@marcbachmann/cel-js@^8',
+    'fast-check@^4',
     'yaml@^2',
     'ts-node@^10',
     'fast-check@^4',
@@ -53,6 +56,14 @@ const project = new cdk8s.ConstructLibraryCdk8s({
     jestConfig: {
       testMatch: ['<rootDir>/test/**/*.test.ts'],
       collectCoverage: false,
+      // The CEL parser ships as an ES module; Node >= 20.19 require()s it natively, jest on
+      // Node 20 needs it transpiled to CommonJS.
+      transformIgnorePatterns: ['/node_modules/(?!@marcbachmann/cel-js/)'],
+      transform: {
+        '^.+/node_modules/@marcbachmann/cel-js/.+\\.js$': new javascript.Transform('ts-jest', {
+          tsconfig: { allowJs: true, module: 'commonjs', target: 'es2022', esModuleInterop: true },
+        }),
+      },
     },
   },
   gitignore: ['/dist/', '/artifacts/', '/bench-results/', 'cdk.out'],

@@ -201,7 +201,7 @@ export class PeerAuthentication extends IstioResource {
       portLevelMtls[String(port)] = { mode: this.ports.get(port)! };
     }
     return {
-      ...(this.selector ? { selector: { matchLabels: this.selector._labels(this, 'selector.matchLabels') } } : {}),
+      ...(this.selector ? { selector: { matchLabels: this.selector._labels(this, 'selector.matchLabels', true) } } : {}),
       ...(this.mtls !== undefined ? { mtls: { mode: this.mtls } } : {}),
       ...(this.ports.size > 0 ? { portLevelMtls } : {}),
     };

@@ -111,21 +111,31 @@ const CONDITION_KEYS = [
 ];
 const IP_CONDITION_KEYS = ['source.ip', 'remote.ip', 'destination.ip'];
 
-/** A `when` condition key Istio supports. */
+/**
+ * A `when` condition key Istio's webhook accepts (pkg/config/security ValidateAttribute): the
+ * keys above, and `request.headers[<name>]`, `request.auth.claims[<claim>]...` and
+ * `experimental.envoy.filters.<filter>[<key>]...`, whose bracket holds at least one character.
+ */
 export function validateConditionKey(scope: IConstruct | undefined, field: string, key: string): void {
-  const ok = CONDITION_KEYS.includes(key)
-    || /^request\.(experimental\.inline\.)?headers\[[^\[\]\s]+\]$/.test(key)
+  const ok = typeof key === 'string' && (CONDITION_KEYS.includes(key)
+    || /^request\.headers\[[^\[\]\s]+\]$/.test(key)
     || /^request\.auth\.claims(\[[^\[\]\s]+\])+$/.test(key)
-    || /^experimental\.envoy\.filters\.[A-Za-z0-9_.]+\[[^\[\]\s]+\](\[[^\[\]\s]+\])*$/.test(key);
+    || /^experimental\.envoy\.filters\.[A-Za-z0-9_.]+(\[[^\[\]\s]+\])+$/.test(key));
   if (!ok) {
-    fail(scope, field, key, `must be one of ${CONDITION_KEYS.join(', ')}, request.headers[<name>], request.experimental.inline.headers[<name>], request.auth.claims[<claim>]([<nested>]...) or experimental.envoy.filters.*`);
+    const replaced: Record<string, string> = {
+      'destination.namespace': 'it is replaced by the policy\'s namespace (metadata.namespace)',
+      'destination.name': 'it was only supported in v1alpha1',
+      'destination.user': 'it was only supported in v1alpha1',
+    };
+    const why = replaced[key] ?? (key?.startsWith('destination.labels') ? 'it is replaced by the policy\'s selector' : undefined);
+    fail(scope, field, key, `${why ? `${why}; a key ` : ''}must be one of ${CONDITION_KEYS.join(', ')}, request.headers[<name>], request.auth.claims[<claim>]([<nested>]...) or experimental.envoy.filters.<filter>[<key>]`);
   }
 }
 
 /** Source fields Istio rejects in the rules of a CUSTOM policy. */
 export const CUSTOM_UNSUPPORTED_SOURCE_FIELDS = [
   'principals', 'notPrincipals', 'requestPrincipals', 'notRequestPrincipals',
-  'namespaces', 'notNamespaces', 'serviceAccounts', 'notServiceAccounts',
+  'namespaces', 'notNamespaces', 'serviceAccounts', 'notServiceAccounts', 'trustDomains', 'notTrustDomains',
 ];
 
 /** Whether the CUSTOM action rejects a `when` key. */
