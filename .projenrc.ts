@@ -77,7 +77,8 @@ const project = new cdk8s.ConstructLibraryCdk8s({
 project.package.addField('main', 'lib/src/index.js');
 project.package.addField('types', 'lib/src/index.d.ts');
 project.package.addField('overrides', { 'unrs-resolver': '1.12.2' });
-project.package.addField('engines', { node: '>= 20' });
+// Node 20.19 is the first 20.x that loads ES modules with require(): the bundled CEL parser is one.
+project.package.addField('engines', { node: '>= 20.19.0' });
 // `artifacts` as jsii-pacmak writes it, so packaging leaves .npmignore unchanged.
 project.npmignore?.addPatterns('/examples/', '/projenrc/', '/dist/', 'artifacts', '/imports/');
 // The tarball holds only what a consumer needs: compiled JavaScript, typings, the generated CRD
