@@ -31,6 +31,10 @@ const project = new cdk8s.ConstructLibraryCdk8s({
     '@marcbachmann/cel-js@^8',
     'yaml@^2',
     'ts-node@^10',
+    // Property-based tests of validation (fixed seed).
+    'fast-check@^4',
+    // A newer cdk8s-plus under an alias: workloads from any cdk8s-plus 2.x must be accepted.
+    'cdk8s-plus-latest@npm:cdk8s-plus-33@^2.5.57',
   ],
 
   // imports/ sits beside src/: compile both, and nothing else, into lib/.
