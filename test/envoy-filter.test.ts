@@ -169,7 +169,9 @@ describe('EnvoyFilter', () => {
     filter.addPatch({ ...merge, match: EnvoyObjectMatch.clusterForServiceEntry(googleapis, { host: 'storage.googleapis.com' }) });
     filter.addPatch({ ...merge, match: EnvoyObjectMatch.clusterForSubset(v2) });
     filter.addPatch({ ...merge, match: EnvoyObjectMatch.cluster({ name: 'outbound|9080|v1|reviews.bookinfo.svc.cluster.local', service: 'reviews.bookinfo.svc.cluster.local', subset: 'v1', portNumber: 9080 }) });
-    filter.addPatch({ applyTo: EnvoyFilterApplyTo.CLUSTER, operation: PatchOperation.REMOVE, match: EnvoyObjectMatch.clusterForServiceEntry(googleapis) });
+    filter.addPatch({
+      applyTo: EnvoyFilterApplyTo.CLUSTER, operation: PatchOperation.REMOVE, match: EnvoyObjectMatch.clusterForServiceEntry(googleapis),
+    });
     const patches = synthValid(chart)[0].spec.configPatches;
     expect(patches.map((p: any) => p.match)).toEqual([
       { context: 'SIDECAR_OUTBOUND', cluster: { portNumber: 9080, service: 'reviews.bookinfo.svc.cluster.local' } },
@@ -202,7 +204,8 @@ describe('EnvoyFilter', () => {
       },
     });
     for (const applyTo of [EnvoyFilterApplyTo.LISTENER, EnvoyFilterApplyTo.FILTER_CHAIN, EnvoyFilterApplyTo.NETWORK_FILTER,
-      EnvoyFilterApplyTo.ROUTE_CONFIGURATION, EnvoyFilterApplyTo.EXTENSION_CONFIG, EnvoyFilterApplyTo.BOOTSTRAP, EnvoyFilterApplyTo.LISTENER_FILTER]) {
+      EnvoyFilterApplyTo.ROUTE_CONFIGURATION, EnvoyFilterApplyTo.EXTENSION_CONFIG, EnvoyFilterApplyTo.BOOTSTRAP,
+      EnvoyFilterApplyTo.LISTENER_FILTER]) {
       filter.addPatch({ applyTo, match: EnvoyObjectMatch.any({ context: PatchContext.ANY }), operation: PatchOperation.MERGE, value: {} });
     }
     const spec = synthValid(chart)[0].spec;
@@ -291,13 +294,17 @@ describe('EnvoyFilter properties', () => {
   const operations = Object.values(PatchOperation);
   const name = fc.stringMatching(/^[a-z][a-z0-9_.]{0,20}$/);
   const uint = fc.integer({ min: 0, max: 4294967295 });
+  const opt = <T>(arb: fc.Arbitrary<T>) => fc.option(arb, { nil: undefined });
   const matchArb = fc.oneof(
     fc.constant(undefined),
-    fc.record({ context: fc.constantFrom(PatchContext.ANY, PatchContext.GATEWAY, PatchContext.SIDECAR_INBOUND, PatchContext.SIDECAR_OUTBOUND) }).map(o => EnvoyObjectMatch.any(o)),
-    fc.record({ portNumber: fc.option(uint, { nil: undefined }), name: fc.option(name, { nil: undefined }), filter: fc.option(name, { nil: undefined }) })
-      .map(o => EnvoyObjectMatch.listener({ portNumber: o.portNumber, name: o.name, filterChain: o.filter ? { filter: { name: o.filter } } : undefined })),
-    fc.record({ portNumber: fc.option(uint, { nil: undefined }), name: fc.option(name, { nil: undefined }) }).map(o => EnvoyObjectMatch.routeConfiguration(o)),
-    fc.record({ portNumber: fc.option(uint, { nil: undefined }), service: fc.option(name, { nil: undefined }), subset: fc.option(name, { nil: undefined }) }).map(o => EnvoyObjectMatch.cluster(o)),
+    fc.record({ context: fc.constantFrom(PatchContext.ANY, PatchContext.GATEWAY, PatchContext.SIDECAR_INBOUND, PatchContext.SIDECAR_OUTBOUND) })
+      .map(o => EnvoyObjectMatch.any(o)),
+    fc.record({ portNumber: opt(uint), name: opt(name), filter: opt(name) })
+      .map(o => EnvoyObjectMatch.listener({
+        portNumber: o.portNumber, name: o.name, filterChain: o.filter ? { filter: { name: o.filter } } : undefined,
+      })),
+    fc.record({ portNumber: opt(uint), name: opt(name) }).map(o => EnvoyObjectMatch.routeConfiguration(o)),
+    fc.record({ portNumber: opt(uint), service: opt(name), subset: opt(name) }).map(o => EnvoyObjectMatch.cluster(o)),
     fc.record({ portNumber: fc.option(fc.integer({ min: 1, max: 65535 }), { nil: undefined }) }).map(o => EnvoyObjectMatch.waypoint(o)),
   );
   const patchArb = fc.record({
@@ -312,7 +319,7 @@ describe('EnvoyFilter properties', () => {
     const chart = Testing.chart();
     let accepted = 0;
     let rejected = 0;
-    fc.assert(fc.property(fc.array(patchArb, { minLength: 1, maxLength: 3 }), fc.option(fc.integer({ min: -1000, max: 1000 }), { nil: undefined }), (patches, priority) => {
+    fc.assert(fc.property(fc.array(patchArb, { minLength: 1, maxLength: 3 }), opt(fc.integer({ min: -1000, max: 1000 })), (patches, priority) => {
       const id = `F${accepted + rejected}`;
       try {
         new EnvoyFilter(chart, id, { configPatches: patches as EnvoyConfigPatchOptions[], priority, metadata: { name: id.toLowerCase(), namespace: 'bookinfo' } });
@@ -331,7 +338,8 @@ describe('EnvoyFilter properties', () => {
   });
 
   test('fails on every patch without a value, unless the operation is REMOVE', () => {
-    fc.assert(fc.property(fc.constantFrom(...applyTos), fc.constantFrom(...operations.filter(o => o !== PatchOperation.REMOVE)), (applyTo, operation) => {
+    const nonRemove = fc.constantFrom(...operations.filter(o => o !== PatchOperation.REMOVE));
+    fc.assert(fc.property(fc.constantFrom(...applyTos), nonRemove, (applyTo, operation) => {
       expect(() => new EnvoyFilter(Testing.chart(), 'F', { configPatches: [{ applyTo, operation }] }))
         .toThrow(new RegExp(`configPatches\\[0\\].patch.value undefined is invalid: is required for the ${operation} operation`));
     }), { seed: SEED, numRuns: 30 });
@@ -344,7 +352,12 @@ describe('EnvoyFilter with a Gateway object', () => {
     const gw = Gateway.fromGatewayName('bookinfo-gateway');
     new EnvoyFilter(chart, 'F', {
       metadata: { namespace: 'bookinfo', name: 'f' },
-      configPatches: [{ applyTo: EnvoyFilterApplyTo.VIRTUAL_HOST, operation: PatchOperation.MERGE, value: {}, match: EnvoyObjectMatch.routeConfiguration({ gateway: gw }) }],
+      configPatches: [{
+        applyTo: EnvoyFilterApplyTo.VIRTUAL_HOST,
+        operation: PatchOperation.MERGE,
+        value: {},
+        match: EnvoyObjectMatch.routeConfiguration({ gateway: gw }),
+      }],
     });
     expect(synthValid(chart)[0].spec.configPatches[0].match.routeConfiguration.gateway).toBe('bookinfo/bookinfo-gateway');
   });

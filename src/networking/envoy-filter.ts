@@ -148,7 +148,9 @@ export interface EnvoyFilterProps extends IstioResourceProps {
   readonly meshRootNamespace?: string;
 }
 
-const LISTENER_CLASS = [EnvoyFilterApplyTo.LISTENER, EnvoyFilterApplyTo.FILTER_CHAIN, EnvoyFilterApplyTo.NETWORK_FILTER, EnvoyFilterApplyTo.HTTP_FILTER];
+const LISTENER_CLASS = [
+  EnvoyFilterApplyTo.LISTENER, EnvoyFilterApplyTo.FILTER_CHAIN, EnvoyFilterApplyTo.NETWORK_FILTER, EnvoyFilterApplyTo.HTTP_FILTER,
+];
 const ROUTE_CLASS = [EnvoyFilterApplyTo.ROUTE_CONFIGURATION, EnvoyFilterApplyTo.VIRTUAL_HOST, EnvoyFilterApplyTo.HTTP_ROUTE];
 
 /**

@@ -96,7 +96,9 @@ export class ReadinessProbe {
           port,
           host: options.host,
           scheme: options.scheme,
-          httpHeaders: options.httpHeaders && options.httpHeaders.length > 0 ? options.httpHeaders.map(h => ({ name: h.name, value: h.value })) : undefined,
+          httpHeaders: options.httpHeaders && options.httpHeaders.length > 0
+            ? options.httpHeaders.map(h => ({ name: h.name, value: h.value }))
+            : undefined,
         }),
       };
     });
@@ -112,11 +114,11 @@ export class ReadinessProbe {
 
   /** A command run on the workload's host that exits with status 0. */
   public static exec(command: string[], options: ProbeOptions = {}): ReadinessProbe {
-    const copy = [...command];
+    const argv = [...command];
     return new ReadinessProbe(options, (scope, field) => {
-      check(copy.length > 0, scope, `${field}.exec.command`, copy, 'is required: the command and its arguments');
-      copy.forEach((c, i) => check(typeof c === 'string' && c.length > 0, scope, `${field}.exec.command[${i}]`, c, 'must not be empty'));
-      return { exec: { command: [...copy] } };
+      check(argv.length > 0, scope, `${field}.exec.command`, argv, 'is required: the command and its arguments');
+      argv.forEach((c, i) => check(typeof c === 'string' && c.length > 0, scope, `${field}.exec.command[${i}]`, c, 'must not be empty'));
+      return { exec: { command: [...argv] } };
     });
   }
 
