@@ -1,6 +1,6 @@
 import { ApiObject, Duration, Lazy } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
-import { WorkloadAttributes, WorkloadEntry, WorkloadEntryOptions, renderWorkloadFields, validateWorkloadFields } from './workload-entry';
+import { WorkloadEntry, WorkloadEntryOptions, renderWorkloadFields, validateWorkloadFields } from './workload-entry';
 import * as k from '../../imports/networking.istio.io';
 import { IstioResource, IstioResourceProps } from '../core/istio-resource';
 import { check, compact, fail, validateLabels, validatePort } from '../core/validation';
@@ -181,7 +181,7 @@ export interface WorkloadGroupProps extends IstioResourceProps {
    * service account, network, locality, weight). Istio fills in each workload's address
    * when it registers; `addWorkloadEntry()` creates one from the template here.
    */
-  readonly template: WorkloadAttributes;
+  readonly template: WorkloadEntryOptions;
 
   /**
    * Labels and annotations of the group's WorkloadEntry objects (`spec.metadata`).
@@ -229,7 +229,7 @@ export class WorkloadGroup extends IstioResource {
   /** The Kubernetes resource type, for RBAC rules. */
   public readonly resourceType = 'workloadgroups';
 
-  private readonly template: WorkloadAttributes;
+  private readonly template: WorkloadEntryOptions;
   private readonly entryMetadata?: WorkloadGroupEntryMetadata;
   private readonly probe?: ReadinessProbe;
   private readonly entries: WorkloadEntry[] = [];
