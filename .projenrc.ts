@@ -31,10 +31,12 @@ const project = new cdk8s.ConstructLibraryCdk8s({
     '@kubernetes-models/istio@3.0.1',
     'kubernetes-models@5.1.0',
     'ajv@^8',
-    'fast-check@^4',
     'yaml@^2',
     'ts-node@^10',
+    // Property-based tests of validation (fixed seed).
     'fast-check@^4',
+    // A newer cdk8s-plus under an alias: workloads from any cdk8s-plus 2.x must be accepted.
+    'cdk8s-plus-latest@npm:cdk8s-plus-33@^2.5.57',
     // Bundles the TypeScript app for `npm run synth` and `cdk8s synth` (projenrc/run-app.mjs).
     'esbuild@^0.28',
   ],

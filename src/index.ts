@@ -58,3 +58,19 @@ export * from './addons/observability';
 export { ComputeResources, ResourceQuantities } from './install/compute-resources';
 export * from './install/gateway-installation';
 export * from './install/injection/injection-config';
+export * from './core/kube-refs';
+export * from './networking/envoy-filter';
+export {
+  PatchContext, RouteActionMatch, EnvoyFilterName, ProxyMatch, EnvoyMatchCommonOptions, FilterMatch, FilterChainMatch, ListenerMatchOptions,
+  RouteMatch, VirtualHostMatch, RouteConfigurationMatchOptions, ClusterMatchOptions, ServiceClusterMatchOptions, ServiceEntryClusterMatchOptions,
+  WaypointMatchOptions, EnvoyObjectMatch,
+} from './networking/envoy-filter-match';
+export { WorkloadAttributes, WorkloadEntryOptions, WorkloadEntryProps, WorkloadEntry } from './networking/workload-entry';
+export * from './networking/workload-group';
+export * from './networking/proxy-config';
+export {
+  ExtensionPhase, WasmFailStrategy, WasmImagePullPolicy, WasmPluginType, WasmEnvSource, WasmEnvVar, TrafficSelector, WasmModuleOptions,
+} from './extensions/wasm-module';
+export { ExtensionPlacementOptions } from './extensions/extension-attachment';
+export * from './extensions/wasm-plugin';
+export * from './extensions/traffic-extension';
