@@ -2,6 +2,8 @@ import { cdk8s, javascript, TextFile, YamlFile } from 'projen';
 
 const ISTIO_VERSION = '1.30.3';
 const ISTIO_CRDS = `../shared/reference/istio-${ISTIO_VERSION}/crd-all.gen.yaml`;
+const GATEWAY_API_VERSION = 'v1.5.1';
+const GATEWAY_API = `../shared/reference/gateway-api-${GATEWAY_API_VERSION}`;
 
 const project = new cdk8s.ConstructLibraryCdk8s({
   name: 'cdk8s-istio',
@@ -95,10 +97,12 @@ project.tasks.tryFind('package')!.prependSpawn(project.tasks.tryFind('compile')!
 // `npx projen import`: regenerate imports/ (the internal CRD bindings, and the upstream CRDs
 // as data in imports/crds/) from the upstream files. The paths are arguments: ../shared/reference
 // is only where they live today, and nothing else reads them.
-project.addTask('import', {
-  description: `Generate imports/ from the Istio ${ISTIO_VERSION} CRDs`,
+const importTask = project.addTask('import', {
+  description: `Generate imports/ from the Istio ${ISTIO_VERSION} and Gateway API ${GATEWAY_API_VERSION} CRDs`,
   exec: `ts-node --project tsconfig.dev.json projenrc/import-istio.ts ${ISTIO_CRDS} ${ISTIO_VERSION}`,
 });
+// Gateway API: bindings for the kinds Istio serves, and the full CRDs in imports/crds/.
+importTask.exec(`ts-node --project tsconfig.dev.json projenrc/import-gateway-api.ts ${GATEWAY_API} ${GATEWAY_API}/experimental ${GATEWAY_API_VERSION}`);
 
 // imports/crds/*.json is data the library loads lazily (require), so tsc does not emit it:
 // copy it next to the compiled imports/ (lib/imports/crds, bench-out/imports/crds).

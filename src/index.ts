@@ -74,3 +74,4 @@ export {
 export { ExtensionPlacementOptions } from './extensions/extension-attachment';
 export * from './extensions/wasm-plugin';
 export * from './extensions/traffic-extension';
+export * as gatewayApi from './gateway-api';

@@ -12,6 +12,8 @@
 // defines: the upstream CRDs the import task generated and committed (Istio, Gateway API...),
 // never the library's own output and never anything outside the repository.
 import { readFileSync, readdirSync, existsSync, statSync, writeFileSync, renameSync } from 'node:fs';
+import { isIP } from 'node:net';
+// Gateway API objects get their schema defaults applied first, as the API server does.
 import { tmpdir } from 'node:os';
 import { resolve, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -76,23 +78,29 @@ for (const obj of objects) {
   }
 }
 
-// 2 + 3. CRD schema, strict, with CEL rules.
-const ajv = new Ajv({ strict: false, allErrors: true, validateFormats: false });
+// 2 + 3. CRD schema, strict, with CEL rules. The formats the Gateway API schemas rely on
+// (Gateway addresses) are checked; others are not.
+const ajv = new Ajv({ strict: false, allErrors: true, logger: false, formats: { ipv4: s => isIP(s) === 4, ipv6: s => isIP(s) === 6 } });
 const compiled = new Map();
 const env = celEnvironment();
-for (const obj of objects) {
+for (let obj of objects) {
   const key = `${obj.apiVersion}/${obj.kind}`;
   const schema = crds.get(key);
-  if (!schema) continue;
+  if (!schema) {
+    if (obj.apiVersion.startsWith('gateway.networking.k8s.io/')) problems.push(`${obj.kind}/${obj.metadata?.name}: no Gateway API CRD serves ${key}`);
+    continue;
+  }
   const id = `${obj.kind}/${obj.metadata?.name}`;
   if (!compiled.has(key)) compiled.set(key, ajv.compile(strictSchema(schema, true)));
   const validate = compiled.get(key);
+  obj = withDefaults(schema, obj);
   if (!validate(obj)) {
     for (const err of validate.errors) {
       problems.push(`${id}: CRD schema: ${err.instancePath || '/'} ${err.message}${err.params?.additionalProperty ? ` (${err.params.additionalProperty})` : ''}`);
     }
   }
   checkCel(env, schema, obj, '', id);
+  checkListTypes(schema, obj, '', id);
 }
 
 process.stdout.write(JSON.stringify({ problems, notes }));
@@ -156,22 +164,23 @@ function hash(s) {
 }
 
 /** The API server prunes/rejects fields a structural schema does not list: mirror that. */
-function strictSchema(schema, top = false) {
-  if (Array.isArray(schema)) return schema.map(s => strictSchema(s));
+// Value validations (oneOf/anyOf/allOf/not) constrain values; they do not declare fields.
+function strictSchema(schema, top = false, structural = true) {
+  if (Array.isArray(schema)) return schema.map(s => strictSchema(s, false, structural));
   if (schema === null || typeof schema !== 'object') return schema;
   const out = {};
   for (const [key, value] of Object.entries(schema)) {
     if (key.startsWith('x-kubernetes-')) continue;
     if (key === 'properties') {
-      out.properties = Object.fromEntries(Object.entries(value).map(([k, v]) => [k, strictSchema(v)]));
+      out.properties = Object.fromEntries(Object.entries(value).map(([k, v]) => [k, strictSchema(v, false, structural)]));
     } else if (typeof value === 'object') {
-      out[key] = strictSchema(value);
+      out[key] = strictSchema(value, false, structural && !['oneOf', 'anyOf', 'allOf', 'not'].includes(key));
     } else {
       out[key] = value;
     }
   }
   if (schema.nullable) delete out.nullable;
-  if (schema.properties && schema.additionalProperties === undefined && !schema['x-kubernetes-preserve-unknown-fields']) {
+  if (structural && schema.properties && schema.additionalProperties === undefined && !schema['x-kubernetes-preserve-unknown-fields']) {
     out.additionalProperties = false;
     if (top) {
       // apiVersion/kind/metadata are served by the API machinery.
@@ -190,9 +199,32 @@ function celEnvironment() {
     if (!u) throw new Error(`url: invalid URL ${s}`);
     return new Map([['scheme', u.protocol.replace(/:$/, '')], ['host', u.host]]);
   });
+  env.registerFunction('isIP(string): bool', s => isIP(s) !== 0);
+  env.registerFunction('string.matchesIgnoringCase(string): bool', (s, re) => new RegExp(re, 'i').test(s));
   env.registerFunction({ name: 'getScheme', receiverType: 'map', returnType: 'string', handler: m => m.get('scheme'), params: [] });
   env.registerFunction({ name: 'getHost', receiverType: 'map', returnType: 'string', handler: m => m.get('host'), params: [] });
   return env;
+}
+
+/** The object as the API server stores it: schema `default`s filled in where a field is absent. */
+function withDefaults(schema, value) {
+  if (!schema || value === null || value === undefined) return value;
+  if (Array.isArray(value)) return value.map(v => withDefaults(schema.items, v));
+  if (typeof value !== 'object') return value;
+  const out = {};
+  for (const [k, v] of Object.entries(value)) {
+    out[k] = withDefaults(schema.properties?.[k] ?? (typeof schema.additionalProperties === 'object' ? schema.additionalProperties : undefined), v);
+  }
+  for (const [k, sub] of Object.entries(schema.properties ?? {})) {
+    if (out[k] === undefined && sub.default !== undefined) out[k] = withDefaults(sub, structuredClone(sub.default));
+  }
+  return out;
+}
+
+// Property names that are CEL keywords are escaped as `__name__` (Kubernetes' CEL escaping).
+function isCelReserved(name) {
+  return ['true', 'false', 'null', 'in', 'as', 'break', 'const', 'continue', 'else', 'for', 'function',
+    'if', 'import', 'let', 'loop', 'package', 'namespace', 'return', 'var', 'void', 'while'].includes(name);
 }
 
 /** Converts JSON to CEL values following the schema: integers become BigInt. */
@@ -204,12 +236,49 @@ function toCel(schema, value) {
   if (typeof value === 'object') {
     const out = {};
     for (const [k, v] of Object.entries(value)) {
-      const sub = schema.properties?.[k] ?? (typeof schema.additionalProperties === 'object' ? schema.additionalProperties : undefined);
-      out[k] = toCel(sub, v);
+      const property = schema.properties?.[k];
+      const sub = property ?? (typeof schema.additionalProperties === 'object' ? schema.additionalProperties : undefined);
+      out[property && isCelReserved(k) ? `__${k}__` : k] = toCel(sub, v);
     }
     return out;
   }
   return value;
+}
+
+/**
+ * Rewrites what cel-js does not support into equivalent CEL: `has(e[0].f)` (cel-js only
+ * takes field selections from an identifier) as `'f' in e[0]`, and the RE2 flag `(?i)`,
+ * which JavaScript regular expressions lack, as a case-insensitive match function.
+ */
+function portableRule(rule) {
+  return rule
+    .replace(/has\(([\w.]+\[\d+\](?:\.\w+)*)\.(\w+)\)/g, "('$2' in $1)")
+    .replace(/\.matches\(r"""\^\(\?i\)/g, '.matchesIgnoringCase(r"""^');
+}
+
+/** `x-kubernetes-list-type: set` items and `map` keys are unique, as the API server enforces. */
+function checkListTypes(schema, value, path, id) {
+  if (value === undefined || value === null || !schema) return;
+  if (Array.isArray(value)) {
+    const type = schema['x-kubernetes-list-type'];
+    const keyOf = type === 'set' ? v => JSON.stringify(v)
+      : type === 'map' ? v => JSON.stringify((schema['x-kubernetes-list-map-keys'] ?? []).map(k => v?.[k] ?? schema.items?.properties?.[k]?.default))
+        : undefined;
+    if (keyOf) {
+      const seen = new Set();
+      value.forEach((v, i) => {
+        const key = keyOf(v);
+        if (seen.has(key)) problems.push(`${id}: CRD schema: ${path}/${i} duplicate entry ${key} in a list of type ${type}`);
+        seen.add(key);
+      });
+    }
+    value.forEach((v, i) => checkListTypes(schema.items, v, `${path}/${i}`, id));
+  } else if (typeof value === 'object') {
+    for (const [k, v] of Object.entries(value)) {
+      const sub = schema.properties?.[k] ?? (typeof schema.additionalProperties === 'object' ? schema.additionalProperties : undefined);
+      checkListTypes(sub, v, `${path}/${k}`, id);
+    }
+  }
 }
 
 function checkCel(env, schema, value, path, id) {
@@ -218,7 +287,7 @@ function checkCel(env, schema, value, path, id) {
     if (rule.rule.includes('oldSelf')) continue; // transition rules need a previous object
     let result;
     try {
-      result = env.evaluate(rule.rule, { self: toCel(schema, value) });
+      result = env.evaluate(portableRule(rule.rule), { self: toCel(schema, value) });
     } catch (e) {
       problems.push(`${id}: CEL rule could not be evaluated at ${path || '/'}: ${rule.rule}: ${e.message}`);
       continue;

@@ -1,0 +1,13 @@
+export * from './resource';
+export * from './references';
+export * from './reference-grant';
+export * from './listener';
+export * from './gateway';
+export * from './listener-set';
+export * from './route-base';
+export * from './http-filter';
+export { HttpPathMatch, HttpHeaderMatch, HttpQueryParamMatch, HttpMethod, HttpRouteMatch, HttpRouteTimeouts, HttpRouteRuleOptions, HttpRouteProps, HttpRoute } from './http-route';
+export * from './grpc-route';
+export * from './tls-route';
+export * from './l4-route';
+export * from './backend-tls-policy';
