@@ -23,14 +23,16 @@ const project = new cdk8s.ConstructLibraryCdk8s({
   artifactsDirectory: 'artifacts',
 
   peerDeps: ['cdk8s-plus-27@^2.9.5'],
+  // The mesh analysis reads YAML: mesh config in ConfigMaps, and files given to `cdk8s-istio analyze`.
+  bundledDeps: ['yaml@^2'],
   devDeps: [
     'cdk8s-cli@2.207.60',
     '@kubernetes-models/istio@3.0.1',
     'kubernetes-models@5.1.0',
     'ajv@^8',
     '@marcbachmann/cel-js@^8',
-    'yaml@^2',
     'ts-node@^10',
+    'fast-check@^3',
   ],
 
   // imports/ sits beside src/: compile both, and nothing else, into lib/.

@@ -47,7 +47,8 @@ export class BookinfoRouting extends Construct {
     this.gateway = new Gateway(this, 'gateway', {
       metadata: { name: 'bookinfo-gateway', namespace },
       selector: GatewaySelector.fromGatewayWorkload(props.ingressGateway),
-      servers: [{ port: { number: 80, name: 'http', protocol: PortProtocol.HTTP }, hosts: ['*'] }],
+      // The gateway pods listen on the Service's target port: 80 -> 8080, as upstream's bookinfo-gateway.yaml.
+      servers: [{ port: { number: 8080, name: 'http', protocol: PortProtocol.HTTP }, hosts: ['*'] }],
     });
 
     const toProductpage: HttpRouteDestination[] = [{ destination: Destination.fromService(app.productpage.service, { port: 9080 }) }];
