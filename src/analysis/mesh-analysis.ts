@@ -42,6 +42,8 @@ const hooked = new WeakSet<IConstruct>();
 const printed = new WeakMap<IConstruct, Set<string>>();
 /** The errors of the last analysis, per construct that reports them. */
 const errorsOf = new WeakMap<IConstruct, string[]>();
+/** The constructs that reported errors in the last analysis of each app. */
+const failingOf = new WeakMap<IConstruct, IConstruct[]>();
 const errorReaders = new WeakSet<IConstruct>();
 
 /**
@@ -162,6 +164,8 @@ function runFor(root: IConstruct) {
 }
 
 function validateApp(root: IConstruct): string[] {
+  for (const c of failingOf.get(root) ?? []) errorsOf.delete(c);
+  failingOf.delete(root);
   const options = appOptions.get(root) ?? {};
   if (options.enabled === false || /^(off|false|0|disabled?)$/i.test(process.env.CDK8S_ISTIO_ANALYSIS ?? '')) return [];
   const messages = runFor(root);
@@ -180,7 +184,7 @@ function validateApp(root: IConstruct): string[] {
   printOnce(root, report);
   // Each failing construct reports its own errors, so cdk8s prints them with its path. cdk8s
   // validates the root first, then its children: validations added now still run.
-  for (const c of root.node.findAll()) errorsOf.delete(c);
+  failingOf.set(root, [...failing.keys()]);
   for (const [construct, errors] of failing) {
     errorsOf.set(construct, errors);
     if (!errorReaders.has(construct)) {
