@@ -1,8 +1,8 @@
-import { ApiObject, App, Chart, Include, Testing } from 'cdk8s';
-import * as kplus from 'cdk8s-plus-27';
 import { mkdtempSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
+import { ApiObject, App, Chart, Include, Testing } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-27';
 import { addBookinfoStack } from '../../examples/bookinfo/bookinfo-stack';
 import { SCENARIOS } from '../../examples/bookinfo/scenarios';
 import { AnalysisLevel } from '../../src/analysis/level';
@@ -70,7 +70,9 @@ describe('mesh analysis at synth', () => {
   test('analyzes raw ApiObjects and Included YAML too', () => {
     const chart = Testing.chart();
     new ApiObject(chart, 'raw-vs', {
-      apiVersion: 'networking.istio.io/v1', kind: 'VirtualService', metadata: { name: 'raw', namespace: 'shop' },
+      apiVersion: 'networking.istio.io/v1',
+      kind: 'VirtualService',
+      metadata: { name: 'raw', namespace: 'shop' },
       spec: { hosts: ['ratings'], http: [{ route: [{ destination: { host: 'ratings' } }] }] },
     });
     const file = join(mkdtempSync(join(tmpdir(), 'include-')), 'svc.yaml');
