@@ -158,10 +158,10 @@ describe('bookinfo example: objects', () => {
     });
   });
 
-  test('the Gateway selects the installed ingress gateway on port 80', () => {
+  test('the Gateway selects the installed ingress gateway on its target port 8080 (Service port 80)', () => {
     expect(byKindName(objects, 'Gateway', 'bookinfo-gateway').spec).toEqual({
       selector: { app: 'istio-ingressgateway', istio: 'ingressgateway' },
-      servers: [{ port: { number: 80, name: 'http', protocol: 'HTTP' }, hosts: ['*'] }],
+      servers: [{ port: { number: 8080, name: 'http', protocol: 'HTTP' }, hosts: ['*'] }],
     });
     // and those labels are the ingress gateway's pod labels
     expect(byKindName(objects, 'Deployment', 'istio-ingressgateway').spec.template.metadata.labels)

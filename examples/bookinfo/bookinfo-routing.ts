@@ -47,10 +47,27 @@ export class BookinfoRouting extends Construct {
     this.gateway = new Gateway(this, 'gateway', {
       metadata: { name: 'bookinfo-gateway', namespace },
       selector: GatewaySelector.fromGatewayWorkload(props.ingressGateway),
-      servers: [{ port: { number: 80, name: 'http', protocol: PortProtocol.HTTP }, hosts: ['*'] }],
+      // The gateway pods listen on the Service's target port: 80 -> 8080, as upstream's bookinfo-gateway.yaml.
+      servers: [{ port: { number: 8080, name: 'http', protocol: PortProtocol.HTTP }, hosts: ['*'] }],
     });
 
-    const toProductpage: HttpRouteDestination[] = [{ destination: Destination.fromService(app.productpage.service, { port: 9080 }) }];
+    for (const svc of app.services) {
+      const name = svc.service.name;
+      const rule = new DestinationRule(this, `${name}-rule`, {
+        metadata: { name, namespace },
+        host: name,
+        trafficPolicy: { loadBalancer: LoadBalancer.simple(name === 'reviews' ? SimpleLoadBalancer.RANDOM : SimpleLoadBalancer.ROUND_ROBIN) },
+      });
+      for (const deployment of svc.deployments) rule.addSubsetFromWorkload(deployment);
+      this.rules[name] = rule;
+    }
+
+    // With version routing, ingress traffic goes to productpage v1 as mesh traffic does: the
+    // gateway does not apply the productpage VirtualService (istioctl analyze IST0140).
+    const productpage = props.scenario === Scenario.DEFAULT
+      ? Destination.fromService(app.productpage.service, { port: 9080 })
+      : Destination.fromSubset(this.rules.productpage.subset('v1'), { port: 9080 });
+    const toProductpage: HttpRouteDestination[] = [{ destination: productpage }];
     this.ingress = new VirtualService(this, 'ingress', {
       metadata: { name: 'bookinfo', namespace },
       hosts: ['*'],
@@ -66,17 +83,6 @@ export class BookinfoRouting extends Construct {
         route: toProductpage,
       }],
     });
-
-    for (const svc of app.services) {
-      const name = svc.service.name;
-      const rule = new DestinationRule(this, `${name}-rule`, {
-        metadata: { name, namespace },
-        host: name,
-        trafficPolicy: { loadBalancer: LoadBalancer.simple(name === 'reviews' ? SimpleLoadBalancer.RANDOM : SimpleLoadBalancer.ROUND_ROBIN) },
-      });
-      for (const deployment of svc.deployments) rule.addSubsetFromWorkload(deployment);
-      this.rules[name] = rule;
-    }
 
     this.addScenario(props.scenario, app, namespace);
   }

@@ -22,6 +22,7 @@ import { createNamespace, injectionLabels, sharedSingleton } from './namespace';
 import { Profile } from './profile';
 import { ProfileSettings, profileSettings } from './profile-settings';
 import { RevisionTag, validateRevision, validateRevisionTag } from './revision';
+import { ensureAnalysis } from '../analysis/mesh-analysis';
 import { check, fail, validateDnsLabel, validateInteger, validateLabels, validatePercentage, validateResourceName } from '../core/validation';
 
 /** How an application namespace is labelled for sidecar injection. */
@@ -198,6 +199,7 @@ export class IstioMesh extends Construct {
 
   public constructor(scope: Construct, id: string, props: IstioMeshProps = {}) {
     super(scope, id);
+    ensureAnalysis(this);
     this.profile = props.profile ?? Profile.DEFAULT;
     this.settings = profileSettings(this, this.profile);
     this.hub = props.hub ?? DEFAULT_HUB;

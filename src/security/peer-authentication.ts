@@ -1,6 +1,5 @@
 import { ApiObject, Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
-import { registerPeerAuthentication } from './mtls-conflict';
 import { DEFAULT_ROOT_NAMESPACE } from './security-validation';
 import * as k from '../../imports/security.istio.io';
 import { IstioResource, IstioResourceProps } from '../core/istio-resource';
@@ -149,7 +148,6 @@ export class PeerAuthentication extends IstioResource {
       metadata: props.metadata,
       spec: Lazy.any({ produce: () => this._toKube() }),
     });
-    registerPeerAuthentication(this);
   }
 
   /**
