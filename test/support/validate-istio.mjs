@@ -106,7 +106,7 @@ for (let obj of objects) {
 process.stdout.write(JSON.stringify({ problems, notes }));
 
 /**
- * The openAPIV3Schema of every version of every CRD in the files of `dir`, keyed
+ * The openAPIV3Schema of every served version of every CRD in the files of `dir`, keyed
  * `group/version/Kind`. A file is JSON, YAML (one or more documents) or a TypeScript/JavaScript
  * module; CRDs are found anywhere in its data (a List's items, an array, an export...). The
  * result is cached in the temp directory by the files' names, sizes and mtimes.
@@ -124,6 +124,7 @@ async function loadSchemas(dir) {
   for (const file of files) {
     for (const crd of findCrds(readData(join(dir, file), ts))) {
       for (const version of crd.spec.versions ?? []) {
+        if (version.served === false) continue; // the API server rejects objects of that version
         const schema = version.schema?.openAPIV3Schema ?? crd.spec.validation?.openAPIV3Schema;
         if (schema) schemas[`${crd.spec.group}/${version.name}/${crd.spec.names.kind}`] = schema;
       }
