@@ -13,6 +13,7 @@ import {
   HttpRouteOptions,
   IGatewayWorkload,
   LoadBalancer,
+  MtlsMode,
   PeerAuthentication,
   PortProtocol,
   SimpleLoadBalancer,
@@ -32,10 +33,16 @@ export interface BookinfoRoutingProps {
 const JASON: HttpMatch = { headers: { 'end-user': StringMatch.exact('jason') } };
 
 /**
- * The Istio side of bookinfo: the ingress Gateway and VirtualService, a DestinationRule with
+ * The Istio side of bookinfo: STRICT mutual TLS for the namespace (PERMISSIVE in the
+ * `permissive` scenario), the ingress Gateway and VirtualService, a DestinationRule with
  * subsets for each service (taken from its Deployments), and the routing of the scenario.
+ *
+ * STRICT leaves routing through the ingress gateway working: the gateway and the sidecars
+ * are all Istio proxies, and the DestinationRules set no `tls`, so Istio's auto mTLS
+ * (`enableAutoMtls`, on by default) sends ISTIO_MUTUAL to every bookinfo workload.
  */
 export class BookinfoRouting extends Construct {
+  public readonly peerAuthentication: PeerAuthentication;
   public readonly gateway: Gateway;
   public readonly ingress: VirtualService;
   public readonly rules: Record<string, DestinationRule> = {};
@@ -43,6 +50,10 @@ export class BookinfoRouting extends Construct {
   constructor(scope: Construct, id: string, props: BookinfoRoutingProps) {
     super(scope, id);
     const { app, namespace } = props;
+
+    this.peerAuthentication = props.scenario === Scenario.PERMISSIVE
+      ? new PeerAuthentication(this, 'mtls', { metadata: { name: 'default', namespace }, mtls: MtlsMode.PERMISSIVE })
+      : PeerAuthentication.strictNamespace(this, 'mtls', namespace);
 
     this.gateway = new Gateway(this, 'gateway', {
       metadata: { name: 'bookinfo-gateway', namespace },
@@ -88,7 +99,7 @@ export class BookinfoRouting extends Construct {
   }
 
   private addScenario(scenario: Scenario, app: BookinfoApp, namespace: string): void {
-    if (scenario === Scenario.DEFAULT) return;
+    if (scenario === Scenario.DEFAULT || scenario === Scenario.PERMISSIVE) return;
     const v1 = (svc: BookinfoService) => this.to(svc, 'v1');
 
     // Every scenario but DEFAULT starts from "all traffic to v1" for the services it leaves alone.
@@ -97,7 +108,6 @@ export class BookinfoRouting extends Construct {
 
     switch (scenario) {
       case Scenario.ALL_V1:
-      case Scenario.MTLS_STRICT:
         this.route(app.reviews, [{ route: [v1(app.reviews)] }], namespace);
         this.route(app.ratings, [{ route: [v1(app.ratings)] }], namespace);
         break;
@@ -135,10 +145,6 @@ export class BookinfoRouting extends Construct {
           { route: [v1(app.ratings)] },
         ], namespace);
         break;
-    }
-
-    if (scenario === Scenario.MTLS_STRICT) {
-      PeerAuthentication.strictNamespace(this, 'strict-mtls', namespace);
     }
   }
 

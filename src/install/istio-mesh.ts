@@ -157,7 +157,9 @@ const ENV_NAME = /^[-._a-zA-Z][-._a-zA-Z0-9]*$/;
  * It emits, in apply order: the Istio CRDs, the `istio-system` namespace, istiod's
  * ServiceAccount, RBAC and ConfigMaps (`istio`, `istio-sidecar-injector`, `values`), its
  * Service, Deployment, autoscaler and disruption budget, the injection and validation
- * webhooks, and the profile's gateways. Two meshes with different `revision`s run side by
+ * webhooks, for a mesh without revision the `default` revision tag and
+ * `istiod-default-validator` (as `istioctl install` adds them), and the profile's gateways.
+ * Two meshes with different `revision`s run side by
  * side for canary upgrades.
  *
  * @example
