@@ -140,6 +140,19 @@ describe('default revision tag, as istioctl install applies it', () => {
     expect(mwc.webhooks).toEqual(tagWebhooks('default', 'istiod'));
   });
 
+  test('the default revision\'s own injection webhooks are deactivated, as istioctl install leaves them', () => {
+    // istioctl's DeactivateIstioInjectionWebhook: the webhook stays (the tag can move back) but
+    // matches nothing; otherwise it and the tag would both inject the same pods (IST0139)
+    const neverMatch = { matchLabels: { 'istio.io/deactivated': 'never-match' } };
+    const injector = find(manifests, 'MutatingWebhookConfiguration', 'istio-sidecar-injector');
+    expect(injector.webhooks.map((w: any) => [w.name, w.namespaceSelector, w.objectSelector])).toEqual(
+      ['rev.namespace.', 'rev.object.', 'namespace.', 'object.'].map(prefix => [`${prefix}sidecar-injector.istio.io`, neverMatch, neverMatch]));
+    // ... and only then: with another tool owning the default tag, it keeps its selectors
+    const owned = Testing.synth(install({ profile: Profile.MINIMAL, defaultRevisionTag: false }).chart);
+    expect(find(owned, 'MutatingWebhookConfiguration', 'istio-sidecar-injector').webhooks[0].namespaceSelector)
+      .toEqual({ matchExpressions: [{ key: 'istio.io/rev', operator: 'In', values: ['default'] }, { key: 'istio-injection', operator: 'DoesNotExist' }] });
+  });
+
   test('every profile with istiod has it; the empty profile does not', () => {
     for (const profile of [Profile.DEFAULT, Profile.MINIMAL]) {
       const names = Testing.synth(install({ profile }).chart).map(m => m.metadata.name);
@@ -217,6 +230,17 @@ describe('revision tags', () => {
     const manifests = Testing.synth(chart);
     expect(find(manifests, 'ValidatingWebhookConfiguration', 'istiod-default-validator').webhooks[0].clientConfig.service.name).toEqual('istiod-1-30-3');
     expect(manifests.filter(m => m.metadata.name === 'istio-revision-tag-default')).toHaveLength(1);
+    // the default revision's own webhooks no longer inject: the tag does, for the canary
+    expect(find(manifests, 'MutatingWebhookConfiguration', 'istio-sidecar-injector').webhooks[2].namespaceSelector)
+      .toEqual({ matchLabels: { 'istio.io/deactivated': 'never-match' } });
+  });
+
+  test('the default revision is deactivated whichever of it and the default tag is declared first', () => {
+    const chart = Testing.chart();
+    new IstioMesh(chart, 'Canary', { profile: Profile.MINIMAL, revision: '1-30-3', defaultRevisionTag: true });
+    new IstioMesh(chart, 'Stable', { profile: Profile.MINIMAL, defaultRevisionTag: false });
+    const injector = find(Testing.synth(chart), 'MutatingWebhookConfiguration', 'istio-sidecar-injector');
+    expect(injector.webhooks.map((w: any) => w.objectSelector)).toEqual(Array(4).fill({ matchLabels: { 'istio.io/deactivated': 'never-match' } }));
   });
 
   test('fails for a second default tag, naming the mesh that owns the first', () => {

@@ -1,6 +1,6 @@
 import { ApiObject } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
-import { Construct } from 'constructs';
+import { Construct, IConstruct } from 'constructs';
 import { ComputeResources, validateComputeResources } from './compute-resources';
 import { CrdSource, IstioCrds } from './crds';
 import { ExtensionProvider } from './extension-provider';
@@ -22,6 +22,7 @@ import { createNamespace, injectionLabels, sharedSingleton } from './namespace';
 import { Profile } from './profile';
 import { ProfileSettings, profileSettings } from './profile-settings';
 import { RevisionTag, validateRevision, validateRevisionTag } from './revision';
+import { deactivateInjectionWebhooks } from './webhooks';
 import { ensureAnalysis } from '../analysis/mesh-analysis';
 import { check, fail, validateDnsLabel, validateInteger, validateLabels, validatePercentage, validateResourceName } from '../core/validation';
 
@@ -151,6 +152,13 @@ const HUB = /^[a-z0-9]([a-z0-9.-]*[a-z0-9])?(:[0-9]{1,5})?(\/[a-z0-9]+([._-][a-z
 const IMAGE_TAG = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
 const ENV_NAME = /^[-._a-zA-Z][-._a-zA-Z0-9]*$/;
 
+/** The default revision's injection webhooks of an app, deactivated once a `default` tag exists. */
+interface DefaultRevisionInjection {
+  addInjector(webhooks: ApiObject): void;
+  tagDefault(): void;
+}
+const DEFAULT_REVISION_INJECTION = new WeakMap<IConstruct, DefaultRevisionInjection>();
+
 /**
  * An Istio service mesh installation: what `istioctl install --set profile=<profile>` applies.
  *
@@ -252,6 +260,7 @@ export class IstioMesh extends Construct {
       istiodAddress: `${this.istiodServiceName}.${this.namespace}.svc:15012`,
     });
 
+    let cp: Istiod | undefined;
     if (this.settings.istiod) {
       const valuesInput = () => ({
         ctx: this.ctx,
@@ -274,7 +283,7 @@ export class IstioMesh extends Construct {
       });
       // validate the injector options now, so mistakes fail at construction
       renderInjectorValues(this, injector());
-      const cp = new Istiod(this, 'Istiod', this.ctx, istiod, {
+      cp = new Istiod(this, 'Istiod', this.ctx, istiod, {
         mesh: () => this.meshConfig._toYaml(),
         meshNetworks: () => 'networks: {}',
         injectorConfig: () => renderInjectorConfig(this, injector()),
@@ -283,6 +292,7 @@ export class IstioMesh extends Construct {
         mergedValues: () => mergedValues(valuesInput()),
       });
       this.istiodDeployment = cp.deployment;
+      if (this.revision === undefined) this.defaultRevisionInjection().addInjector(cp.mutatingWebhookConfiguration);
     }
     if (props.defaultRevisionTag ?? (this.settings.istiod && this.revision === undefined)) {
       this.createTag('default', this.revision, 'defaultRevisionTag');
@@ -386,6 +396,33 @@ export class IstioMesh extends Construct {
         + (tag === 'default' ? '; set defaultRevisionTag: false on the mesh that should not own it' : ''));
     }
     this.tags.push(new RevisionTag(this, `RevisionTag-${tag}`, { ...this.ctx, revision: target }, tag));
+    if (tag === 'default') this.defaultRevisionInjection().tagDefault();
+  }
+
+  /**
+   * The injection of the app's default revision. Once a `default` revision tag exists, the tag
+   * injects for it, and `istioctl` deactivates the default revision's own webhooks (whichever of
+   * the two is written first), so that no pod is injected twice.
+   */
+  private defaultRevisionInjection(): DefaultRevisionInjection {
+    const root = this.node.root;
+    let injection = DEFAULT_REVISION_INJECTION.get(root);
+    if (!injection) {
+      const injectors: ApiObject[] = [];
+      let tagged = false;
+      injection = {
+        addInjector(webhooks: ApiObject) {
+          injectors.push(webhooks);
+          if (tagged) deactivateInjectionWebhooks(webhooks);
+        },
+        tagDefault() {
+          if (!tagged) injectors.forEach(deactivateInjectionWebhooks);
+          tagged = true;
+        },
+      };
+      DEFAULT_REVISION_INJECTION.set(root, injection);
+    }
+    return injection;
   }
 
   private addGateway(kind: GatewayKind, name: string, options: MeshGatewayOptions, fromProfile: boolean): GatewayInstallation {

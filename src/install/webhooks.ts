@@ -1,4 +1,4 @@
-import { ApiObject } from 'cdk8s';
+import { ApiObject, JsonPatch } from 'cdk8s';
 import { Construct } from 'constructs';
 import { apiObject, commonLabels, InstallContext, pilotLabels, revisioned, revLabel, SyncWave } from './install-context';
 
@@ -79,6 +79,25 @@ export function createInjectionWebhookConfiguration(scope: Construct, ctx: Insta
     namespaced: false,
     labels: pilotLabels(ctx, { app: 'sidecar-injector' }),
     body: { webhooks: injectionWebhooks(ctx, options, revLabel(ctx), ctx.revision === undefined) },
+  });
+}
+
+/** The selector `istioctl` gives a webhook it deactivates: it matches no namespace and no object. */
+const NEVER_MATCH = { matchLabels: { 'istio.io/deactivated': 'never-match' } };
+
+/**
+ * Deactivates the injection webhooks of the default revision's `istio-sidecar-injector`, as
+ * `istioctl install` does once the `default` revision tag takes over injection (Istio keeps the
+ * webhook, so that the tag can later move, but makes it match nothing): without it, both
+ * webhooks would select the same pods (`istioctl analyze` IST0139). Internal.
+ */
+export function deactivateInjectionWebhooks(webhookConfiguration: ApiObject): void {
+  const webhooks = (webhookConfiguration.toJson() as { webhooks: unknown[] }).webhooks;
+  webhooks.forEach((_, i) => {
+    webhookConfiguration.addJsonPatch(
+      JsonPatch.replace(`/webhooks/${i}/namespaceSelector`, NEVER_MATCH),
+      JsonPatch.replace(`/webhooks/${i}/objectSelector`, NEVER_MATCH),
+    );
   });
 }
 
