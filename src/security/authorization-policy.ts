@@ -421,6 +421,12 @@ function renderCondition(scope: IConstruct, field: string, condition: Authorizat
     });
     return [...values];
   };
+  if (condition.key === 'source.serviceAccount') {
+    for (const name of ['values', 'notValues'] as const) {
+      const list = condition[name];
+      if (list && list.length > MAX_SERVICE_ACCOUNTS) fail(scope, `${field}.${name}`, list, `takes at most ${MAX_SERVICE_ACCOUNTS} service accounts`);
+    }
+  }
   const values = check(condition.values, 'values');
   const notValues = check(condition.notValues, 'notValues');
   if (values === undefined && notValues === undefined) {
