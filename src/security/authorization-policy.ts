@@ -11,7 +11,7 @@ import {
 } from './security-validation';
 import * as k from '../../imports/security.istio.io';
 import { IstioResource, IstioResourceProps } from '../core/istio-resource';
-import { check as checkValue, fail, validateDnsLabel, validateIpOrCidr, validatePort, validationMessage } from '../core/validation';
+import { check as checkValue, fail, validateDnsLabel, validateIpOrCidr, validateEnum, validatePort, validationMessage } from '../core/validation';
 import { WorkloadSelector } from '../core/workload-selector';
 
 /**
@@ -212,6 +212,7 @@ export class AuthorizationPolicy extends IstioResource {
 
   public constructor(scope: Construct, id: string, props: AuthorizationPolicyProps = {}) {
     super(scope, id, props);
+    validateEnum(this, 'action', props.action, AuthorizationAction);
     this.action = props.action ?? AuthorizationAction.ALLOW;
     this.actionSet = props.action !== undefined;
     this.provider = props.provider;
