@@ -119,8 +119,11 @@ describe('RequestAuthentication', () => {
     const chart = Testing.chart();
     new RequestAuthentication(chart, 'Jwt', {
       jwtRules: [{
-        issuer: 'https//not-a-url but fine', audiences: ['a', 'a'], fromHeaders: [{ name: 'x-jwt' }, { name: 'X-Jwt' }],
-        fromParams: ['a b'], outputClaimToHeaders: [{ header: 'x-user', claim: 'sub' }, { header: 'X-User', claim: 'email' }],
+        issuer: 'https//not-a-url but fine',
+        audiences: ['a', 'a'],
+        fromHeaders: [{ name: 'x-jwt' }, { name: 'X-Jwt' }],
+        fromParams: ['a b'],
+        outputClaimToHeaders: [{ header: 'x-user', claim: 'sub' }, { header: 'X-User', claim: 'email' }],
       }],
     });
     const [obj] = Testing.synth(chart);

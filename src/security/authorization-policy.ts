@@ -412,13 +412,10 @@ function renderCondition(scope: IConstruct, field: string, condition: Authorizat
     if (values.length === 0) fail(scope, `${field}.${name}`, values, 'must not be empty; leave the field out instead');
     values.forEach((v, i) => {
       const f = `${field}.${name}[${i}]`;
-      if (isIpConditionKey(condition.key)) validateIpOrCidr(scope, f, v);
-      else if (condition.key === 'source.serviceAccount') validateServiceAccountRef(scope, f, v);
-      else if (condition.key === 'destination.port') {
+      if (isIpConditionKey(condition.key)) {validateIpOrCidr(scope, f, v);} else if (condition.key === 'source.serviceAccount') {validateServiceAccountRef(scope, f, v);} else if (condition.key === 'destination.port') {
         // Istio parses the value as an unsigned integer up to 65535 (0 included).
         checkValue(typeof v === 'string' && /^\d+$/.test(v) && Number(v) <= 65535, scope, f, v, 'must be a port number from 0 to 65535');
-      }
-      else if (typeof v !== 'string' || v.length === 0) fail(scope, f, v, 'must be a non-empty string');
+      } else if (typeof v !== 'string' || v.length === 0) {fail(scope, f, v, 'must be a non-empty string');}
     });
     return [...values];
   };
