@@ -142,7 +142,7 @@ export class PeerAuthentication extends IstioResource {
     super(scope, id, props);
     validateEnum(this, 'mtls.mode', props.mtls, MtlsMode);
     this.mtls = props.mtls;
-    this.selector = props.selector;
+    this.selector = props.selector?._asPolicySelector();
     this.meshRootNamespace = props.meshRootNamespace ?? DEFAULT_ROOT_NAMESPACE;
     for (const port of props.portLevelMtls ?? []) this.addPortMtls(port.port, port.mode);
 
