@@ -131,6 +131,12 @@ describe('Telemetry', () => {
     expectValidIstio(manifests);
   });
 
+  test('fails a duration that is not a whole number of milliseconds, naming the path and field', () => {
+    const telemetry = new Telemetry(Testing.chart(), 'T');
+    expect(() => telemetry.addMetrics({ reportingInterval: Duration.millis(1.5) }))
+      .toThrow(/test\/T: metrics\[0\]\.reportingInterval .* is invalid: must be a non-negative whole number of milliseconds/);
+  });
+
   test('access-log filters are parsed as CEL', () => {
     const chart = Testing.chart();
     const filters = ['response.code >= 400', "request.headers['x-debug'] == 'true' || connection.mtls", 'has(request.headers.x) && [1, 2].exists(c, c > 1)'];
