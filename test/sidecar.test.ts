@@ -337,7 +337,7 @@ describe('Sidecar validation', () => {
 });
 
 describe('Sidecar selection', () => {
-  test('two Sidecars of a namespace without selector, or with the same selector, synthesize (istioctl analyze reports IST0109/IST0110)', () => {
+  test('two Sidecars of a namespace without selector, or with the same selector, synthesize (istioctl analyze reports IST0110/IST0111)', () => {
     const chart = Testing.chart();
     new Sidecar(chart, 'a', { metadata: { namespace: 'bookinfo' }, egress: [{ hosts: ['./*'] }] });
     new Sidecar(chart, 'b', { metadata: { namespace: 'bookinfo' }, egress: [{ hosts: ['istio-system/*'] }] });
