@@ -67,6 +67,13 @@ export function assertUnique<T>(scope: IConstruct | undefined, field: string, it
   }
 }
 
+/** A value of a string enum (the wire values), e.g. an `MtlsMode`. */
+export function validateEnum(scope: IConstruct | undefined, field: string, value: string | undefined, values: Record<string, string>): void {
+  if (value === undefined) return;
+  const allowed = Object.values(values);
+  check(allowed.includes(value), scope, field, value, `must be one of ${allowed.join(', ')}`);
+}
+
 /** An integer TCP/UDP port number, 1–65535. */
 export function validatePort(scope: IConstruct | undefined, field: string, port: number | undefined): void {
   if (port === undefined) return;

@@ -26,13 +26,26 @@ export class WorkloadSelector {
     return new WorkloadSelector(() => ({ ...workload.matchLabels }), `fromWorkload(${workload.node.path})`);
   }
 
-  private constructor(private readonly produce: () => Record<string, string>, private readonly description: string) {}
+  private constructor(
+    private readonly produce: () => Record<string, string>,
+    private readonly description: string,
+    private readonly policySelector = false,
+  ) {}
+
+  /**
+   * The same selection, validated as Istio validates the selector of a policy
+   * (PeerAuthentication, AuthorizationPolicy, RequestAuthentication, Telemetry).
+   * @internal
+   */
+  public _asPolicySelector(): WorkloadSelector {
+    return new WorkloadSelector(this.produce, this.description, true);
+  }
 
   /**
    * The selected labels, validated.
    * @internal
    */
-  public _labels(scope: IConstruct, field: string, policySelector = false): Record<string, string> {
+  public _labels(scope: IConstruct, field: string, policySelector = this.policySelector): Record<string, string> {
     const labels = this.produce();
     if (policySelector) {
       // Istio's policy selectors (PeerAuthentication, AuthorizationPolicy,

@@ -248,7 +248,7 @@ export class Sidecar extends IstioResource {
         : [],
     });
     // Sidecars of one namespace that select the same workloads (or several without a selector)
-    // are accepted by Istio and reported by `istioctl analyze` (IST0109, IST0110), not errors.
+    // are accepted by Istio and reported by `istioctl analyze` (IST0110, IST0111), not errors.
   }
 
   /**

@@ -11,7 +11,7 @@ import {
 } from './security-validation';
 import * as k from '../../imports/security.istio.io';
 import { IstioResource, IstioResourceProps } from '../core/istio-resource';
-import { check as checkValue, fail, validateDnsLabel, validateIpOrCidr, validatePort, validationMessage } from '../core/validation';
+import { check as checkValue, fail, validateDnsLabel, validateIpOrCidr, validateEnum, validatePort, validationMessage } from '../core/validation';
 import { WorkloadSelector } from '../core/workload-selector';
 
 /**
@@ -212,6 +212,7 @@ export class AuthorizationPolicy extends IstioResource {
 
   public constructor(scope: Construct, id: string, props: AuthorizationPolicyProps = {}) {
     super(scope, id, props);
+    validateEnum(this, 'action', props.action, AuthorizationAction);
     this.action = props.action ?? AuthorizationAction.ALLOW;
     this.actionSet = props.action !== undefined;
     this.provider = props.provider;
@@ -411,16 +412,19 @@ function renderCondition(scope: IConstruct, field: string, condition: Authorizat
     if (values.length === 0) fail(scope, `${field}.${name}`, values, 'must not be empty; leave the field out instead');
     values.forEach((v, i) => {
       const f = `${field}.${name}[${i}]`;
-      if (isIpConditionKey(condition.key)) validateIpOrCidr(scope, f, v);
-      else if (condition.key === 'source.serviceAccount') validateServiceAccountRef(scope, f, v);
-      else if (condition.key === 'destination.port') {
+      if (isIpConditionKey(condition.key)) {validateIpOrCidr(scope, f, v);} else if (condition.key === 'source.serviceAccount') {validateServiceAccountRef(scope, f, v);} else if (condition.key === 'destination.port') {
         // Istio parses the value as an unsigned integer up to 65535 (0 included).
         checkValue(typeof v === 'string' && /^\d+$/.test(v) && Number(v) <= 65535, scope, f, v, 'must be a port number from 0 to 65535');
-      }
-      else if (typeof v !== 'string' || v.length === 0) fail(scope, f, v, 'must be a non-empty string');
+      } else if (typeof v !== 'string' || v.length === 0) {fail(scope, f, v, 'must be a non-empty string');}
     });
     return [...values];
   };
+  if (condition.key === 'source.serviceAccount') {
+    for (const name of ['values', 'notValues'] as const) {
+      const list = condition[name];
+      if (list && list.length > MAX_SERVICE_ACCOUNTS) fail(scope, `${field}.${name}`, list, `takes at most ${MAX_SERVICE_ACCOUNTS} service accounts`);
+    }
+  }
   const values = check(condition.values, 'values');
   const notValues = check(condition.notValues, 'notValues');
   if (values === undefined && notValues === undefined) {

@@ -36,29 +36,29 @@ export function validateJwks(scope: IConstruct, field: string, jwks: string): vo
     fail(scope, field, shown(jwks), 'must be a JSON Web Key Set: {"keys": [{"kty": "RSA", "n": ..., "e": ...}]}');
   }
   const keys: unknown[] = 'keys' in parsed ? parsed.keys : [parsed];
-  if (!Array.isArray(keys)) fail(scope, field, shown(jwks), '"keys" must be an array of JSON Web Keys');
+  if (!Array.isArray(keys)) fail(scope, field, shown(jwks), 'must be a JSON Web Key Set: "keys" must be an array of JSON Web Keys');
   keys.forEach((key: any, i) => {
     const where = 'keys' in parsed ? `keys[${i}]` : 'the key';
     if (key === null || typeof key !== 'object' || Array.isArray(key)) {
-      fail(scope, field, shown(jwks), `${where} must be a JSON Web Key object`);
+      fail(scope, field, shown(jwks), `must be a JSON Web Key Set: ${where} must be a JSON Web Key object`);
     }
     const kty = key.kty;
     const required = typeof kty === 'string' ? REQUIRED_MEMBERS[kty] : undefined;
     if (required === undefined) {
-      fail(scope, field, shown(jwks), `${where} has kty ${JSON.stringify(kty)}; it must be one of ${Object.keys(REQUIRED_MEMBERS).join(', ')}`);
+      fail(scope, field, shown(jwks), `must be a JSON Web Key Set: ${where} has kty ${JSON.stringify(kty)}; it must be one of ${Object.keys(REQUIRED_MEMBERS).join(', ')}`);
     }
     for (const member of required) {
       const value = key[member];
       const ok = typeof value === 'string' && value.length > 0 && (member === 'crv' || BASE64.test(value));
       if (!ok) {
-        fail(scope, field, shown(jwks), `${where} (kty ${kty}) needs "${member}" as a non-empty ${member === 'crv' ? 'curve name' : 'base64url string'}`);
+        fail(scope, field, shown(jwks), `must be a JSON Web Key Set: ${where} (kty ${kty}) needs "${member}" as a non-empty ${member === 'crv' ? 'curve name' : 'base64url string'}`);
       }
     }
     if (kty === 'EC' && !EC_CURVES.includes(key.crv)) {
-      fail(scope, field, shown(jwks), `${where} has crv ${JSON.stringify(key.crv)}; an EC key's curve is one of ${EC_CURVES.join(', ')}`);
+      fail(scope, field, shown(jwks), `must be a JSON Web Key Set: ${where} has crv ${JSON.stringify(key.crv)}; an EC key's curve is one of ${EC_CURVES.join(', ')}`);
     }
     if (kty === 'OKP' && !OKP_CURVES.includes(key.crv)) {
-      fail(scope, field, shown(jwks), `${where} has crv ${JSON.stringify(key.crv)}; an OKP key's curve is one of ${OKP_CURVES.join(', ')}`);
+      fail(scope, field, shown(jwks), `must be a JSON Web Key Set: ${where} has crv ${JSON.stringify(key.crv)}; an OKP key's curve is one of ${OKP_CURVES.join(', ')}`);
     }
   });
 }

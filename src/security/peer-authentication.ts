@@ -3,7 +3,7 @@ import { Construct } from 'constructs';
 import { DEFAULT_ROOT_NAMESPACE } from './security-validation';
 import * as k from '../../imports/security.istio.io';
 import { IstioResource, IstioResourceProps } from '../core/istio-resource';
-import { fail, validatePort } from '../core/validation';
+import { fail, validateEnum, validatePort } from '../core/validation';
 import { WorkloadSelector } from '../core/workload-selector';
 
 /**
@@ -139,8 +139,9 @@ export class PeerAuthentication extends IstioResource {
 
   public constructor(scope: Construct, id: string, props: PeerAuthenticationProps = {}) {
     super(scope, id, props);
+    validateEnum(this, 'mtls.mode', props.mtls, MtlsMode);
     this.mtls = props.mtls;
-    this.selector = props.selector;
+    this.selector = props.selector?._asPolicySelector();
     this.meshRootNamespace = props.meshRootNamespace ?? DEFAULT_ROOT_NAMESPACE;
     for (const port of props.portLevelMtls ?? []) this.addPortMtls(port.port, port.mode);
 
@@ -158,6 +159,15 @@ export class PeerAuthentication extends IstioResource {
     return this.selector === undefined && this.namespace === this.meshRootNamespace;
   }
 
+  /** The selector's labels; port-level modes need at least one (the CRD's rule). */
+  private selectorLabels(): Record<string, string> {
+    const labels = this.selector!._labels(this, 'selector.matchLabels', true);
+    if (this.ports.size > 0 && Object.keys(labels).length === 0) {
+      fail(this, 'selector.matchLabels', labels, 'portLevelMtls needs a selector with at least one label');
+    }
+    return labels;
+  }
+
   /**
    * Sets the mutual TLS mode of one workload (container) port. Requires a `selector`.
    */
@@ -167,6 +177,7 @@ export class PeerAuthentication extends IstioResource {
       fail(this, field, mode, 'port-level mTLS needs a workload selector; Istio rejects it on mesh-wide and namespace-wide policies');
     }
     validatePort(this, field, port);
+    validateEnum(this, `${field}.mode`, mode, MtlsMode);
     if (this.ports.has(port)) {
       fail(this, field, mode, `port ${port} already has mode ${this.ports.get(port)}; cannot set it again`);
     }
@@ -199,7 +210,7 @@ export class PeerAuthentication extends IstioResource {
       portLevelMtls[String(port)] = { mode: this.ports.get(port)! };
     }
     return {
-      ...(this.selector ? { selector: { matchLabels: this.selector._labels(this, 'selector.matchLabels', true) } } : {}),
+      ...(this.selector ? { selector: { matchLabels: this.selectorLabels() } } : {}),
       ...(this.mtls !== undefined ? { mtls: { mode: this.mtls } } : {}),
       ...(this.ports.size > 0 ? { portLevelMtls } : {}),
     };

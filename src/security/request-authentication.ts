@@ -1,8 +1,8 @@
 import { ApiObject, Duration, Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
+import { jwksUriProblem, validateJwks } from './jwks';
 import { PolicyAttachment } from './policy-attachment';
 import { PolicyTargetReference } from './policy-target-reference';
-import { jwksUriProblem, validateJwks } from './jwks';
 import { DEFAULT_ROOT_NAMESPACE } from './security-validation';
 import * as k from '../../imports/security.istio.io';
 import { IstioResource, IstioResourceProps } from '../core/istio-resource';
