@@ -1,16 +1,20 @@
 /**
- * Generates the internal `cdk8s import` bindings in imports/ from the upstream Istio CRDs.
+ * Generates the upstream Istio data the library and its tests use, from the Istio CRD file:
  *
- * Only the API version the library emits is kept for each kind (v1 where Istio serves it,
- * otherwise the storage version), so the bindings stay small and there is exactly one
- * generated class per kind.
+ * - `imports/crds/istio.json`: the upstream CustomResourceDefinitions as they are (every
+ *   version, the full `openAPIV3Schema` with its `x-kubernetes-validations` rules). The
+ *   built-in CRDs are rendered from it, and the test validators check custom resources
+ *   against it, so neither needs the upstream file at build or test time.
+ * - `imports/<group>.ts`: the internal `cdk8s import` bindings. Only the API version the
+ *   library emits is kept for each kind (v1 where Istio serves it, otherwise the storage
+ *   version), so there is exactly one generated class per kind.
  *
  * Usage: ts-node projenrc/import-istio.ts <crd-all.gen.yaml> <istio version>
  */
 import { execFileSync } from 'child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
-import { join } from 'path';
+import { join, resolve } from 'path';
 import { parseAllDocuments, stringify } from 'yaml';
 
 const [input, istioVersion] = process.argv.slice(2);
@@ -18,19 +22,29 @@ if (!input || !istioVersion) {
   throw new Error('usage: import-istio <crd-all.gen.yaml> <istio version>');
 }
 
-const crds = parseAllDocuments(readFileSync(input, 'utf-8'))
+const upstream = parseAllDocuments(readFileSync(input, 'utf-8'))
   .map(doc => doc.toJSON())
-  .filter(crd => crd?.kind === 'CustomResourceDefinition')
-  .map(crd => {
-    const versions: Array<{ name: string; storage?: boolean }> = crd.spec.versions;
-    const chosen = versions.find(v => v.name === 'v1') ?? versions.find(v => v.storage);
-    return { ...crd, spec: { ...crd.spec, versions: [chosen] } };
-  });
+  .filter(crd => crd?.kind === 'CustomResourceDefinition');
+if (upstream.length === 0) throw new Error(`${input} holds no CustomResourceDefinition`);
 
-const filtered = join(mkdtempSync(join(tmpdir(), 'istio-crds-')), `istio-${istioVersion}-crds.yaml`);
+// 1. the CRDs themselves, in upstream order
+mkdirSync('imports/crds', { recursive: true });
+// a Kubernetes List, so `kubectl apply -f` and any YAML/JSON reader take it as it is
+writeFileSync('imports/crds/istio.json', JSON.stringify({ apiVersion: 'v1', kind: 'List', items: upstream }, undefined, 1) + '\n');
+
+// 2. the cdk8s bindings, one version per kind
+const crds = upstream.map(crd => {
+  const versions: Array<{ name: string; storage?: boolean }> = crd.spec.versions;
+  const chosen = versions.find(v => v.name === 'v1') ?? versions.find(v => v.storage);
+  return { ...crd, spec: { ...crd.spec, versions: [chosen] } };
+});
+// run from a temporary folder: `cdk8s import` records its input in the cdk8s.yaml of its cwd
+const work = mkdtempSync(join(tmpdir(), 'istio-crds-'));
+const filtered = join(work, `istio-${istioVersion}-crds.yaml`);
 writeFileSync(filtered, crds.map(crd => stringify(crd)).join('---\n'));
-execFileSync('cdk8s', ['import', filtered, '--output', 'imports', '--language', 'typescript'], {
+execFileSync('cdk8s', ['import', filtered, '--output', resolve('imports'), '--language', 'typescript'], {
+  cwd: work,
   stdio: 'inherit',
   env: { ...process.env, CDK8S_CHECK_UPGRADE: 'false' },
 });
-console.log(`imported ${crds.length} Istio ${istioVersion} CRDs into imports/`);
+console.log(`imported ${crds.length} Istio ${istioVersion} CRDs into imports/ and imports/crds/istio.json`);

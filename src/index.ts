@@ -9,7 +9,6 @@ export * from './networking/gateway';
 export * from './networking/service-entry';
 export * from './networking/sidecar';
 export * from './security/peer-authentication';
-export * from './security/mtls-conflict-check';
 export * from './security/authorization-policy';
 export * from './security/authorization-rule';
 export * from './security/principal';
@@ -59,4 +58,23 @@ export * from './addons/observability';
 export { ComputeResources, ResourceQuantities } from './install/compute-resources';
 export * from './install/gateway-installation';
 export * from './install/injection/injection-config';
+export * from './core/kube-refs';
+export * from './networking/envoy-filter';
+export {
+  PatchContext, RouteActionMatch, EnvoyFilterName, ProxyMatch, EnvoyMatchCommonOptions, FilterMatch, FilterChainMatch, ListenerMatchOptions,
+  RouteMatch, VirtualHostMatch, RouteConfigurationMatchOptions, ClusterMatchOptions, ServiceClusterMatchOptions, ServiceEntryClusterMatchOptions,
+  WaypointMatchOptions, EnvoyObjectMatch,
+} from './networking/envoy-filter-match';
+export { WorkloadAttributes, WorkloadEntryOptions, WorkloadEntryProps, WorkloadEntry } from './networking/workload-entry';
+export * from './networking/workload-group';
+export * from './networking/proxy-config';
+export {
+  ExtensionPhase, WasmFailStrategy, WasmImagePullPolicy, WasmPluginType, WasmEnvSource, WasmEnvVar, TrafficSelector, WasmModuleOptions,
+} from './extensions/wasm-module';
+export { ExtensionPlacementOptions } from './extensions/extension-attachment';
+export * from './extensions/wasm-plugin';
+export * from './extensions/traffic-extension';
 export * as gatewayApi from './gateway-api';
+export * from './analysis/level';
+export * from './analysis/message';
+export * from './analysis/mesh-analysis';

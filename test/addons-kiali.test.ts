@@ -132,9 +132,9 @@ describe('Kiali', () => {
       .toThrow(/test\/Kiali: externalUrl "kiali.example.com" is invalid: must be an http or https URL/);
   });
 
-  test('has the RBAC rules of the upstream Kiali ClusterRole (without the OpenShift ones)', () => {
+  test('with a login, has the RBAC rules of the upstream Kiali ClusterRole (without the OpenShift ones)', () => {
     const chart = Testing.chart();
-    new Kiali(chart, 'Kiali', { prometheus: new Prometheus(chart, 'Prometheus') });
+    new Kiali(chart, 'Kiali', { prometheus: new Prometheus(chart, 'Prometheus'), auth: KialiAuth.token() });
     const rules = find(Testing.synth(chart), 'ClusterRole', 'kiali-istio-system').rules;
     const rw = ['get', 'list', 'watch', 'patch'];
     expect(rules).toEqual([
@@ -182,6 +182,29 @@ describe('Kiali', () => {
     // Kiali reads istiod's registry and the proxies' config dumps through port-forwarding, even view-only
     expect(rules).toContainEqual({ apiGroups: [''], resources: ['pods/portforward'], verbs: ['create', 'post'] });
     expect(configFile(manifests, 'kiali', 'config.yaml').deployment.view_only_mode).toBe(true);
+  });
+
+  test('anonymous login is view-only by default: anyone reaching Kiali acts with its service account', () => {
+    const chart = Testing.chart();
+    new Kiali(chart, 'Kiali', { prometheus: new Prometheus(chart, 'Prometheus') });
+    const manifests = Testing.synth(chart);
+    expect(configFile(manifests, 'kiali', 'config.yaml').auth).toEqual({ strategy: 'anonymous' });
+    expect(configFile(manifests, 'kiali', 'config.yaml').deployment.view_only_mode).toBe(true);
+    const rules = find(manifests, 'ClusterRole', 'kiali-istio-system').rules;
+    const writes = rules.filter((r: any) => !r.resources.includes('tokenreviews') && !r.resources.includes('pods/portforward'))
+      .flatMap((r: any) => r.verbs).filter((v: string) => !['get', 'list', 'watch'].includes(v));
+    expect(writes).toEqual([]);
+  });
+
+  test('a login is not view-only by default; anonymous can opt out explicitly', () => {
+    const viewOnly = (props: any) => {
+      const chart = Testing.chart();
+      new Kiali(chart, 'Kiali', { prometheus: new Prometheus(chart, 'Prometheus'), ...props });
+      return configFile(Testing.synth(chart), 'kiali', 'config.yaml').deployment.view_only_mode;
+    };
+    expect(viewOnly({ auth: KialiAuth.token() })).toBe(false);
+    expect(viewOnly({ auth: KialiAuth.anonymous(), viewOnly: false })).toBe(false);
+    expect(viewOnly({ auth: KialiAuth.token(), viewOnly: true })).toBe(true);
   });
 
   test('fails on an unknown auth strategy', () => {

@@ -1,6 +1,7 @@
 import { Duration, Size, Testing } from 'cdk8s';
 import { Cpu } from 'cdk8s-plus-27';
 import { configFile, container, find, kinds, podSpec } from './addons-helpers';
+import { expectValidManifests } from './support/istio-validate';
 import { AddonStorage } from '../src/addons/addon';
 import { Prometheus } from '../src/addons/prometheus';
 
@@ -135,7 +136,6 @@ describe('Prometheus', () => {
       '--storage.tsdb.path=/data',
       '--storage.tsdb.retention.time=30d',
       '--storage.tsdb.retention.size=40GB',
-      '--web.enable-lifecycle',
     ]);
     expect(server.resources).toEqual({ requests: { cpu: '250m', memory: '1Gi' }, limits: { memory: '4Gi' } });
     expect(find(manifests, 'PersistentVolumeClaim', 'prometheus').spec).toEqual({
@@ -161,6 +161,48 @@ describe('Prometheus', () => {
       .toEqual('ghcr.io/prometheus-operator/prometheus-config-reloader:v0.89.0');
     expect(podSpec(manifests, 'Deployment', 'prometheus').volumes).toContainEqual({ name: 'data', emptyDir: {} });
     expect(find(manifests, 'Deployment', 'prometheus').spec.template.metadata.labels['sidecar.istio.io/inject']).toEqual('false');
+  });
+
+  test('no lifecycle API by default: the config reloader reloads Prometheus with SIGHUP', () => {
+    const chart = Testing.chart();
+    new Prometheus(chart, 'Prometheus');
+    const manifests = Testing.synth(chart);
+    const server = container(manifests, 'Deployment', 'prometheus', 'prometheus-server');
+    expect(server.args.filter((a: string) => a.startsWith('--web.'))).toEqual([]);
+    const reloader = container(manifests, 'Deployment', 'prometheus', 'config-reloader');
+    expect(reloader.args).toEqual([
+      '--watched-dir=/etc/config',
+      '--listen-address=0.0.0.0:8080',
+      '--reload-method=signal',
+      '--process-executable-name=prometheus',
+      '--runtimeinfo-url=http://127.0.0.1:9090/api/v1/status/runtimeinfo',
+    ]);
+    // the reloader sees the prometheus process, and may signal it: same user
+    const pod = podSpec(manifests, 'Deployment', 'prometheus');
+    expect(pod.shareProcessNamespace).toBe(true);
+    expect(reloader.securityContext.runAsUser).toEqual(server.securityContext.runAsUser);
+    expectValidManifests(manifests);
+  });
+
+  test('enableLifecycleApi: the upstream setup, reloading over HTTP', () => {
+    const chart = Testing.chart();
+    new Prometheus(chart, 'Prometheus', { enableLifecycleApi: true });
+    const manifests = Testing.synth(chart);
+    expect(container(manifests, 'Deployment', 'prometheus', 'prometheus-server').args).toContain('--web.enable-lifecycle');
+    expect(container(manifests, 'Deployment', 'prometheus', 'config-reloader').args).toEqual([
+      '--watched-dir=/etc/config',
+      '--listen-address=0.0.0.0:8080',
+      '--reload-url=http://127.0.0.1:9090/-/reload',
+    ]);
+    expect(podSpec(manifests, 'Deployment', 'prometheus').shareProcessNamespace).toBeUndefined();
+  });
+
+  test('the config reloader has a liveness probe, as upstream', () => {
+    const chart = Testing.chart();
+    new Prometheus(chart, 'Prometheus');
+    const reloader = container(Testing.synth(chart), 'Deployment', 'prometheus', 'config-reloader');
+    expect(reloader.livenessProbe).toEqual({ httpGet: { path: '/healthz', port: 'reloader' }, initialDelaySeconds: 2, periodSeconds: 10 });
+    expect(reloader.readinessProbe).toEqual({ httpGet: { path: '/healthz', port: 'reloader' }, periodSeconds: 10 });
   });
 
   test('fails on a retention under a minute', () => {

@@ -294,7 +294,7 @@ describe('AuthorizationPolicy', () => {
   test('fails a CUSTOM policy without rules at synth', () => {
     const chart = Testing.chart();
     new AuthorizationPolicy(chart, 'Policy', { action: AuthorizationAction.CUSTOM, provider: 'ext' });
-    expect(() => Testing.synth(chart)).toThrow(/test\/Policy: rules \[\] is invalid: a CUSTOM policy without rules never delegates any request/);
+    expect(() => Testing.synth(chart)).toThrow(/\[test\/Policy\] rules \[\] is invalid: a CUSTOM policy without rules never delegates any request/);
   });
 
   test('fails serviceAccounts together with principals', () => {
@@ -393,7 +393,7 @@ describe('AuthorizationPolicy', () => {
     const policy = new AuthorizationPolicy(chart, 'Policy');
     expect(() => policy.addRule({ from: [{ requestPrincipals: ['alice'] }] })).toThrow(/test\/Policy: rules\[0\]\.from\[0\]\.source\.requestPrincipals\[0\] "alice" is invalid: must be "<issuer>\/<subject>"/);
     expect(() => policy.addRule({ from: [{ namespaces: ['Foo'] }] })).toThrow(/test\/Policy: rules\[0\]\.from\[0\]\.source\.namespaces\[0\] "Foo" is invalid/);
-    expect(() => policy.addRule({ from: [{ serviceAccounts: ['just-a-name'] }] })).toThrow(/test\/Policy: rules\[0\]\.from\[0\]\.source\.serviceAccounts\[0\] "just-a-name" is invalid: must be "<namespace>\/<service account name>"/);
+    expect(() => policy.addRule({ from: [{ serviceAccounts: ['a/b/c'] }] })).toThrow(/test\/Policy: rules\[0\]\.from\[0\]\.source\.serviceAccounts\[0\] "a\/b\/c" is invalid: must be "<service account>" or "<namespace>\/<service account>"/);
   });
 
   test('fails an empty source, an empty operation and an empty field', () => {
@@ -409,7 +409,10 @@ describe('AuthorizationPolicy', () => {
     const policy = new AuthorizationPolicy(chart, 'Policy');
     expect(() => policy.addRule({ when: [{ key: 'request.headers[x]' }] })).toThrow(/test\/Policy: rules\[0\]\.when\[0\] "request\.headers\[x\]" is invalid: a condition needs values or notValues/);
     expect(() => policy.addRule({ when: [{ key: 'request.method', values: ['GET'] }] })).toThrow(/test\/Policy: rules\[0\]\.when\[0\]\.key "request\.method" is invalid: must be one of/);
-    expect(() => policy.addRule({ when: [{ key: 'destination.port', values: ['http'] }] })).toThrow(/test\/Policy: rules\[0\]\.when\[0\]\.values\[0\] NaN is invalid/);
+    expect(() => policy.addRule({ when: [{ key: 'destination.port', values: ['http'] }] })).toThrow(/test\/Policy: rules\[0\]\.when\[0\]\.values\[0\] "http" is invalid: must be a port number from 0 to 65535/);
+    for (const key of ['request.headers', 'request.headers[]', 'request.auth.claims', 'experimental.envoy.filters.x', 'destination.labels[app]', 'destination.namespace', 'source.user', 'Request.headers[x]']) {
+      expect(() => policy.addRule({ when: [{ key, values: ['v'] }] })).toThrow(/test\/Policy: rules\[0\]\.when\[0\]\.key .* is invalid/);
+    }
   });
 
   test('fails allowTraffic without identities', () => {
@@ -420,7 +423,7 @@ describe('AuthorizationPolicy', () => {
   test('fails a DENY policy without rules at synth (Istio rejects it)', () => {
     const chart = Testing.chart();
     new AuthorizationPolicy(chart, 'Policy', { metadata: { namespace: 'bookinfo' }, action: AuthorizationAction.DENY });
-    expect(() => Testing.synth(chart)).toThrow(/test\/Policy: rules \[\] is invalid: Istio rejects a DENY policy without rules/);
+    expect(() => Testing.synth(chart)).toThrow(/\[test\/Policy\] rules \[\] is invalid: Istio rejects a DENY policy without rules/);
   });
 
   test('a DENY policy with an empty rule denies every request', () => {
@@ -508,7 +511,29 @@ describe('AuthorizationPolicy', () => {
     const chart = Testing.chart();
     const policy = new AuthorizationPolicy(chart, 'Policy');
     expect(() => policy.addRule({ when: [{ key: 'source.serviceAccount', values: ['bookinfo/*'] }] }))
-      .toThrow(/test\/Policy: rules\[0\]\.when\[0\]\.values\[0\] "bookinfo\/\*" is invalid: must be "<namespace>\/<service account name>"/);
+      .toThrow(/test\/Policy: rules\[0\]\.when\[0\]\.values\[0\] "bookinfo\/\*" is invalid: must be "<service account>" or "<namespace>\/<service account>"/);
+    expect(() => policy.addRule({ when: [{ key: 'source.serviceAccount', values: ['a/b/c'] }] })).toThrow(/values\[0\] "a\/b\/c" is invalid/);
+  });
+
+  test('accepts the condition keys Istio accepts, a bare service account and port 0', () => {
+    const chart = Testing.chart();
+    const policy = new AuthorizationPolicy(chart, 'Policy');
+    const when = [
+      { key: 'request.headers[x-a]', values: ['1'] }, { key: 'request.experimental.inline.headers[x-b]', values: ['2'] },
+      { key: 'request.auth.claims[groups][admin]', values: ['3'] }, { key: 'experimental.envoy.filters.network.mysql_proxy[db.table]', values: ['[update]'] },
+      { key: 'source.serviceAccount', values: ['productpage'] }, { key: 'destination.port', values: ['0', '65535'] }, { key: 'connection.sni', values: ['a.example.com'] },
+    ];
+    policy.addRule({ when });
+    const [obj] = Testing.synth(chart);
+    expect(obj.spec.rules[0].when.map((w: any) => w.key)).toEqual(when.map(w => w.key));
+    expectValidIstio([obj]);
+  });
+
+  test('fails trustDomains and notTrustDomains in a CUSTOM policy (Istio rejects them)', () => {
+    const chart = Testing.chart();
+    const policy = new AuthorizationPolicy(chart, 'Policy', { action: AuthorizationAction.CUSTOM, provider: 'ext' });
+    expect(() => policy.addRule({ from: [{ trustDomains: ['example.com'] }] })).toThrow(/test\/Policy: rules\[0\]\.from\[0\]\.source\.trustDomains \["example.com"\] is invalid: Istio does not support/);
+    expect(() => policy.addRule({ from: [{ notTrustDomains: ['example.com'] }] })).toThrow(/source\.notTrustDomains \["example.com"\] is invalid: Istio does not support/);
   });
 
   test.each(['/a//{*}', '/a/{*}/b*', '/a/{*}/b c'])('fails the path template %s', (path) => {
@@ -518,9 +543,34 @@ describe('AuthorizationPolicy', () => {
       .toThrow(/test\/Policy: rules\[0\]\.to\[0\]\.operation\.paths\[0\] .* is invalid: must be a path starting with "\/"/);
   });
 
-  test('fails duplicate values', () => {
+  test('accepts duplicate values, as Istio does', () => {
     const chart = Testing.chart();
-    const policy = new AuthorizationPolicy(chart, 'Policy');
-    expect(() => policy.addRule({ to: [{ methods: ['GET', 'GET'] }] })).toThrow(/test\/Policy: rules\[0\]\.to\[0\]\.operation\.methods "GET" is invalid: must be unique/);
+    new AuthorizationPolicy(chart, 'Policy', { rules: [{ to: [{ methods: ['GET', 'GET'] }], from: [{ namespaces: ['a', 'a'] }] }] });
+    const [obj] = Testing.synth(chart);
+    expect(obj.spec.rules[0].to[0].operation.methods).toEqual(['GET', 'GET']);
+    expectValidIstio([obj]);
+  });
+
+  test('accepts an empty selector and label keys and values that are not Kubernetes label syntax (Istio only warns or accepts)', () => {
+    const chart = Testing.chart();
+    new AuthorizationPolicy(chart, 'Empty', { selector: WorkloadSelector.fromLabels({}), rules: [{}] });
+    new AuthorizationPolicy(chart, 'Odd', { selector: WorkloadSelector.fromLabels({ 'Not A Label!': 'value with spaces' }), rules: [{}] });
+    const objs = Testing.synth(chart);
+    expect(objs.map(o => o.spec.selector)).toEqual([{ matchLabels: {} }, { matchLabels: { 'Not A Label!': 'value with spaces' } }]);
+    expectValidIstio(objs);
+  });
+
+  test('fails selector labels the CRD rejects: "*", empty keys, values over 63 characters', () => {
+    const cases: Array<[Record<string, string>, RegExp]> = [
+      [{ app: '*' }, /test\/A: selector\.matchLabels\["app"\] "\*" is invalid/],
+      [{ '': 'x' }, /test\/A: selector\.matchLabels key "" is invalid/],
+      [{ 'a*': 'x' }, /test\/A: selector\.matchLabels key "a\*" is invalid/],
+      [{ app: 'x'.repeat(64) }, /test\/A: selector\.matchLabels\["app"\] "x+" is invalid: a selector label value is a string of at most 63 characters/],
+    ];
+    for (const [labels, error] of cases) {
+      const chart = Testing.chart();
+      new AuthorizationPolicy(chart, 'A', { selector: WorkloadSelector.fromLabels(labels), rules: [{}] });
+      expect(() => Testing.synth(chart)).toThrow(error);
+    }
   });
 });

@@ -158,10 +158,10 @@ describe('bookinfo example: objects', () => {
     });
   });
 
-  test('the Gateway selects the installed ingress gateway on port 80', () => {
+  test('the Gateway selects the installed ingress gateway on its target port 8080 (Service port 80)', () => {
     expect(byKindName(objects, 'Gateway', 'bookinfo-gateway').spec).toEqual({
       selector: { app: 'istio-ingressgateway', istio: 'ingressgateway' },
-      servers: [{ port: { number: 80, name: 'http', protocol: 'HTTP' }, hosts: ['*'] }],
+      servers: [{ port: { number: 8080, name: 'http', protocol: 'HTTP' }, hosts: ['*'] }],
     });
     // and those labels are the ingress gateway's pod labels
     expect(byKindName(objects, 'Deployment', 'istio-ingressgateway').spec.template.metadata.labels)
@@ -186,6 +186,31 @@ describe('bookinfo example: objects', () => {
     const subsets = (host: string) => byKindName(objects, 'DestinationRule', host).spec.subsets;
     expect(subsets('reviews')).toEqual(['v1', 'v2', 'v3'].map(v => ({ name: v, labels: { version: v } })));
     for (const host of ['details', 'ratings', 'productpage']) expect(subsets(host)).toEqual([{ name: 'v1', labels: { version: 'v1' } }]);
+  });
+
+  test('the default output makes the bookinfo namespace STRICT mutual TLS', () => {
+    expect(objects.filter(o => o.kind === 'PeerAuthentication')).toEqual([{
+      apiVersion: 'security.istio.io/v1',
+      kind: 'PeerAuthentication',
+      metadata: { name: 'default', namespace: 'bookinfo' },
+      spec: { mtls: { mode: 'STRICT' } },
+    }]);
+  });
+
+  test('under STRICT, routing through the ingress gateway still works: every hop is mutual TLS', () => {
+    // the workloads get sidecars: their namespace is injected, and no pod opts out
+    expect(byKindName(objects, 'Namespace', 'bookinfo').metadata.labels).toEqual({ 'istio-injection': 'enabled' });
+    for (const d of objects.filter(o => o.kind === 'Deployment' && o.metadata.namespace === 'bookinfo')) {
+      expect(d.spec.template.metadata.labels['sidecar.istio.io/inject']).not.toEqual('false');
+      expect(d.spec.template.metadata.annotations?.['sidecar.istio.io/inject']).not.toEqual('false');
+    }
+    // auto mTLS is on, and no DestinationRule overrides it with plain text or its own TLS
+    expect(byKindName(objects, 'ConfigMap', 'istio').data.mesh).not.toMatch(/enableAutoMtls: false/);
+    for (const rule of objects.filter(o => o.kind === 'DestinationRule')) {
+      expect(JSON.stringify(rule.spec)).not.toContain('"tls"');
+    }
+    // no port of the routed services is left out of STRICT
+    expect(JSON.stringify(objects.filter(o => o.kind === 'PeerAuthentication'))).not.toContain('portLevelMtls');
   });
 
   test('the default scenario has no per-service routing', () => {
@@ -240,14 +265,26 @@ describe('bookinfo example: scenarios', () => {
     ]);
   });
 
-  test('mtls-strict makes the namespace STRICT', () => {
-    expect(byKindName(all['mtls-strict'], 'PeerAuthentication', 'default')).toEqual({
+  test('every scenario but permissive makes the namespace STRICT', () => {
+    for (const scenario of SCENARIOS.filter(sc => sc !== 'permissive')) {
+      expect(all[scenario].filter(o => o.kind === 'PeerAuthentication')).toEqual([{
+        apiVersion: 'security.istio.io/v1',
+        kind: 'PeerAuthentication',
+        metadata: { name: 'default', namespace: 'bookinfo' },
+        spec: { mtls: { mode: 'STRICT' } },
+      }]);
+    }
+  });
+
+  test('permissive: the default routing, with PERMISSIVE mutual TLS for the namespace', () => {
+    expect(all.permissive.filter(o => o.kind === 'PeerAuthentication')).toEqual([{
       apiVersion: 'security.istio.io/v1',
       kind: 'PeerAuthentication',
       metadata: { name: 'default', namespace: 'bookinfo' },
-      spec: { mtls: { mode: 'STRICT' } },
-    });
-    expect(all['all-v1'].filter(o => o.kind === 'PeerAuthentication')).toEqual([]);
+      spec: { mtls: { mode: 'PERMISSIVE' } },
+    }]);
+    const istio = (objects: any[]) => objects.filter(o => o.apiVersion.includes('.istio.io/') && o.kind !== 'PeerAuthentication');
+    expect(istio(all.permissive)).toEqual(istio(all.default));
   });
 
   test('every scenario passes the independent validators', () => {
@@ -257,6 +294,6 @@ describe('bookinfo example: scenarios', () => {
 
   test('fails for an unknown scenario, naming the valid ones', () => {
     expect(() => parseScenario('reviews-60-40', 'BOOKINFO_SCENARIO'))
-      .toThrow(/BOOKINFO_SCENARIO "reviews-60-40" is invalid: must be one of default, all-v1, jason-v2, .*mtls-strict/);
+      .toThrow(/BOOKINFO_SCENARIO "reviews-60-40" is invalid: must be one of default, all-v1, jason-v2, .*permissive/);
   });
 });

@@ -279,9 +279,24 @@ describe('DestinationRule', () => {
         .toThrow(/reviews: subsets\[1\]\.name "v1" is invalid: is already defined/);
     });
 
+    test('accepts upper-case subset names, as Istio does', () => {
+      const chart = Testing.chart();
+      const rule = new DestinationRule(chart, 'reviews', { host: 'reviews' });
+      rule.addSubset('V1', { labels: { version: 'v1' } });
+      const manifests = Testing.synth(chart);
+      expect(manifests[0].spec.subsets).toEqual([{ name: 'V1', labels: { version: 'v1' } }]);
+      expectValidIstio(manifests);
+    });
+
+    test('fails on a host whose last label is all-numeric, such as an IP address', () => {
+      for (const host of ['10.0.0.1', 'foo.123', '123']) {
+        expect(() => new DestinationRule(Testing.chart(), 'r', { host })).toThrow(new RegExp(`test/r: host "${host.replace(/\./g, '\\.')}" is invalid: the last label of a DNS name cannot be all-numeric`));
+      }
+    });
+
     test('fails on a subset name that is not a DNS label', () => {
       const rule = new DestinationRule(Testing.chart(), 'reviews', { host: 'reviews' });
-      expect(() => rule.addSubset('V1.0')).toThrow(/reviews: subsets\[0\]\.name "V1\.0" is invalid: must be a lowercase RFC 1123 label/);
+      expect(() => rule.addSubset('V1.0')).toThrow(/reviews: subsets\[0\]\.name "V1\.0" is invalid: must be 1-63 characters of \[A-Za-z0-9-\]/);
       expect(() => rule.addSubset('')).toThrow(/subsets\[0\]\.name "" is invalid/);
     });
 
@@ -307,7 +322,7 @@ describe('DestinationRule', () => {
       const chart = Testing.chart();
       const d = deployment(chart, 'reviews-v1', { app: 'reviews', version: '1.0' });
       const rule = new DestinationRule(chart, 'reviews', { host: 'reviews' });
-      expect(() => rule.addSubsetFromWorkload(d)).toThrow(/reviews: subsets\[0\]\.name "1\.0" is invalid: must be a lowercase RFC 1123 label/);
+      expect(() => rule.addSubsetFromWorkload(d)).toThrow(/reviews: subsets\[0\]\.name "1\.0" is invalid: must be 1-63 characters of \[A-Za-z0-9-\]/);
     });
 
     test('fails at synth when a workload subset label was removed', () => {
@@ -320,7 +335,7 @@ describe('DestinationRule', () => {
       rule.addSubsetFromWorkload(d);
       (d.podMetadata as any).labels.version = undefined;
       delete (d.podMetadata as any).labels.version;
-      expect(() => Testing.synth(chart)).toThrow(/test\/reviews: subsets\[0\]\.labels of subset "v1" is invalid: test\/reviews-v1 no longer has pod label "version"/);
+      expect(() => Testing.synth(chart)).toThrow(/\[test\/reviews\] subsets\[0\]\.labels \["version"\] is invalid: test\/reviews-v1 \(subset "v1"\) no longer has pod label "version"/);
     });
 
     test('fails on invalid hosts', () => {

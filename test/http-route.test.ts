@@ -312,24 +312,34 @@ describe('HTTP route fields', () => {
 describe('HTTP route validation', () => {
   const v1 = () => [{ destination: reviews('v1') }];
 
-  test('fails when weights of several destinations do not add up to 100', () => {
-    expect(() => vsWith({ route: [{ destination: reviews('v1'), weight: 75 }, { destination: reviews('v2'), weight: 75 }] }))
-      .toThrow(/test\/reviews: http\[0\]\.route weights \[75,75\] is invalid: they add up to 150; they must add up to 100/);
+  test('weights are relative: any non-negative integers with a positive total synthesize as written', () => {
+    const all: any[] = [];
+    for (const weights of [[75, 75], [999, 1], [1, 0], [3, 1, 1], [0, 0, 5]]) {
+      const { chart } = vsWith({ route: weights.map((weight, i) => ({ destination: reviews(`v${i + 1}`), weight })) });
+      const manifests = Testing.synth(chart);
+      expect(manifests[0].spec.http[0].route.map((d: any) => d.weight)).toEqual(weights);
+      all.push(...manifests);
+    }
+    expectValidIstio(all);
   });
 
-  test('fails when one of several destinations has no weight', () => {
-    expect(() => vsWith({ route: [{ destination: reviews('v1'), weight: 100 }, { destination: reviews('v2') }] }))
-      .toThrow(/test\/reviews: http\[0\]\.route\[1\]\.weight undefined is invalid: .*each needs a weight/);
+  test('an unset weight among several counts as 0, and a single destination takes all traffic whatever its weight', () => {
+    const { chart } = vsWith({ route: [{ destination: reviews('v1'), weight: 100 }, { destination: reviews('v2') }] });
+    expect(firstHttpRoute(chart).route).toEqual([
+      { destination: { host: 'reviews', subset: 'v1' }, weight: 100 }, { destination: { host: 'reviews', subset: 'v2' } },
+    ]);
+    const single = vsWith({ route: [{ destination: reviews('v1'), weight: 50 }] });
+    expect(firstHttpRoute(single.chart).route).toEqual([{ destination: { host: 'reviews', subset: 'v1' }, weight: 50 }]);
   });
 
-  test('fails when a single destination has a weight other than 100', () => {
-    expect(() => vsWith({ route: [{ destination: reviews('v1'), weight: 50 }] }))
-      .toThrow(/test\/reviews: http\[0\]\.route\[0\]\.weight 50 is invalid: the only destination/);
+  test('fails when several destinations have a total weight of 0', () => {
+    expect(() => vsWith({ route: [{ destination: reviews('v1'), weight: 0 }, { destination: reviews('v2') }] }))
+      .toThrow(/test\/reviews: http\[0\]\.route weights \[0,null\] is invalid: a route with several destinations needs a positive total weight/);
   });
 
-  test('fails on a weight outside 0-100 or a fractional weight', () => {
+  test('fails on a negative or fractional weight', () => {
     expect(() => vsWith({ route: [{ destination: reviews('v1'), weight: 150 }, { destination: reviews('v2'), weight: -50 }] }))
-      .toThrow(/test\/reviews: http\[0\]\.route\[0\]\.weight 150 is invalid: must be an integer from 0 to 100/);
+      .toThrow(/test\/reviews: http\[0\]\.route\[1\]\.weight -50 is invalid: must be a non-negative integer/);
     expect(() => vsWith({ route: [{ destination: reviews('v1'), weight: 50.5 }, { destination: reviews('v2'), weight: 49.5 }] }))
       .toThrow(/http\[0\]\.route\[0\]\.weight 50\.5 is invalid/);
   });
@@ -404,17 +414,41 @@ describe('HTTP route validation', () => {
     expect(() => vsWith({ match: [{ uri: StringMatch.regex('/api/(v1') }], route: v1() }))
       .toThrow(/test\/reviews: http\[0\]\.match\[0\]\.uri\.regex "\/api\/\(v1" is invalid: must be a valid RE2 regular expression/);
     expect(() => vsWith({ match: [{ headers: { cookie: StringMatch.regex('(?!session)') } }], route: v1() }))
-      .toThrow(/http\[0\]\.match\[0\]\.headers\["cookie"\]\.regex .* RE2 does not support look-ahead/);
+      .toThrow(/http\[0\]\.match\[0\]\.headers\["cookie"\]\.regex .* invalid or unsupported Perl syntax/);
     expect(() => vsWith({ route: v1(), rewrite: { uriRegexRewrite: { match: '(a)\\1', rewrite: '/' } } }))
-      .toThrow(/http\[0\]\.rewrite\.uriRegexRewrite\.match .* back-references/);
+      .toThrow(/http\[0\]\.rewrite\.uriRegexRewrite\.match .* invalid escape sequence/);
+    // JavaScript-only syntax that RE2 rejects, RE2 limits, and the 1024-byte limit
+    for (const regex of ['\\u0041', '[^]', '(?<n>a)\\k<n>', 'a{1001}', 'a{2,1001}', '\\Z', 'é'.repeat(513)]) {
+      expect(() => vsWith({ match: [{ uri: StringMatch.regex(regex) }], route: v1() })).toThrow(/http\[0\]\.match\[0\]\.uri\.regex .* is invalid: must be/);
+    }
     expect(() => vsWith({ route: v1(), corsPolicy: { allowOrigins: [StringMatch.regex('[')] } }))
       .toThrow(/http\[0\]\.corsPolicy\.allowOrigins\[0\]\.regex "\[" is invalid/);
   });
 
-  test('fails on invalid string matches for their field', () => {
-    expect(() => vsWith({ match: [{ method: StringMatch.prefix('') }], route: v1() })).toThrow(/http\[0\]\.match\[0\]\.method\.prefix "" is invalid: must not be empty/);
-    expect(() => vsWith({ match: [{ queryParams: { v: StringMatch.prefix('1') } }], route: v1() })).toThrow(/http\[0\]\.match\[0\]\.queryParams\["v"\]\.prefix "1" is invalid: prefix matching is not supported/);
-    expect(() => vsWith({ match: [{ uri: StringMatch.present() }], route: v1() })).toThrow(/http\[0\]\.match\[0\]\.uri "present\(\)" is invalid/);
+  test('accepts RE2 syntax that JavaScript rejects', () => {
+    const all: any[] = [];
+    for (const regex of ['(?i)^/api', '(?P<version>v[0-9]+)', '[[:alpha:]]+', '\\pL+', 'a{1000}', 'x'.repeat(1024)]) {
+      const { chart } = vsWith({ match: [{ uri: StringMatch.regex(regex) }], route: v1() });
+      const manifests = Testing.synth(chart);
+      expect(manifests[0].spec.http[0].match).toEqual([{ uri: { regex } }]);
+      all.push(...manifests);
+    }
+    expectValidIstio(all);
+  });
+
+  test('accepts header values that Envoy parses', () => {
+    const set = { 'x-a': '%REQ(x-foo)%', 'x-b': '%START_TIME(%s)%', 'x-c': '100%%', 'x-d': '%REQ(["a", "b"])%', 'x-e': '%HOSTNAME% and %DOWNSTREAM_REMOTE_ADDRESS%' };
+    const { chart } = vsWith({ route: v1(), headers: { request: { set } } });
+    expect(firstHttpRoute(chart).headers.request.set).toEqual(set);
+  });
+
+  test('accepts every StringMatch kind in every field, as Istio does', () => {
+    const { chart } = vsWith({
+      match: [{ uri: StringMatch.present(), method: StringMatch.prefix(''), queryParams: { v: StringMatch.prefix('1') } }],
+      route: v1(),
+    });
+    // a presence match on the URI matches every request, so it is left out
+    expect(firstHttpRoute(chart).match).toEqual([{ method: { prefix: '' }, queryParams: { v: { prefix: '1' } } }]);
   });
 
   test('fails on invalid header names in matches', () => {
@@ -471,7 +505,10 @@ describe('HTTP route validation', () => {
     expect(() => vsWith({ route: v1(), headers: { request: { add: { 'x-a': 'line\nbreak' } } } }))
       .toThrow(/http\[0\]\.headers\.request\.add\["x-a"\] .* is invalid: a header value must not contain control characters/);
     expect(() => vsWith({ route: v1(), headers: { response: { set: { 'x-share': '100%' } } } }))
-      .toThrow(/http\[0\]\.headers\.response\.set\["x-share"\] "100%" is invalid: a "%" must start an Envoy variable/);
+      .toThrow(/http\[0\]\.headers\.response\.set\["x-share"\] "100%" is invalid: it ends with an unescaped "%": a "%" must start an Envoy variable/);
+    for (const value of ['%REQ(x)', '%REQ([x)%', '%REQ(["a" "b"])%', '%REQ(["a"] x)%', '%REQ("a") x%', 'a%']) {
+      expect(() => vsWith({ route: v1(), headers: { request: { set: { 'x-v': value } } } })).toThrow(/http\[0\]\.headers\.request\.set\["x-v"\] .* is invalid: .*a "%" must start an Envoy variable/);
+    }
     expect(() => vsWith({ route: [{ destination: reviews('v1'), headers: { request: { set: { '': 'x' } } } }] }))
       .toThrow(/http\[0\]\.route\[0\]\.headers\.request\.set "" is invalid: a header name must not be empty/);
   });
@@ -523,7 +560,9 @@ describe('HTTP route validation', () => {
 
   test('fails on invalid destination hosts and subset names', () => {
     expect(() => vsWith({ route: [{ destination: Destination.fromHost('*') }] })).toThrow(/test\/reviews: http\[0\]\.route\[0\]\.destination\.host "\*" is invalid/);
-    expect(() => vsWith({ route: [{ destination: Destination.fromSubset(subset('reviews', 'V1')) }] })).toThrow(/http\[0\]\.route\[0\]\.destination\.subset "V1" is invalid/);
+    expect(() => vsWith({ route: [{ destination: Destination.fromSubset(subset('reviews', 'v_1')) }] })).toThrow(/http\[0\]\.route\[0\]\.destination\.subset "v_1" is invalid/);
+    expect(() => vsWith({ route: [{ destination: Destination.fromHost('foo.123') }] })).toThrow(/http\[0\]\.route\[0\]\.destination\.host "foo\.123" is invalid: the last label of a DNS name cannot be all-numeric/);
+    expect(() => vsWith({ route: [{ destination: Destination.fromHost('10.0.0.1') }] })).toThrow(/destination\.host "10\.0\.0\.1" is invalid/);
     expect(() => vsWith({ route: v1(), mirror: Destination.fromHost('bad_host') })).toThrow(/http\[0\]\.mirror\.host "bad_host" is invalid/);
   });
 

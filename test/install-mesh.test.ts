@@ -53,6 +53,13 @@ const WEBHOOKS = [
   'ValidatingWebhookConfiguration istio-validator-istio-system',
 ];
 
+/** What `istioctl install` applies on top of the manifest for a mesh without revision: the default revision tag. */
+const DEFAULT_TAG = [
+  'Service istio-system/istiod-revision-tag-default',
+  'MutatingWebhookConfiguration istio-revision-tag-default',
+  'ValidatingWebhookConfiguration istiod-default-validator',
+];
+
 const gateway = (name: string, autoscaled: boolean) => [
   `ServiceAccount istio-system/${name}-service-account`,
   `Role istio-system/${name}-sds`,
@@ -80,6 +87,7 @@ describe('profiles', () => {
       ...ISTIOD,
       'HorizontalPodAutoscaler istio-system/istiod',
       ...WEBHOOKS,
+      ...DEFAULT_TAG,
       ...gateway('istio-ingressgateway', true),
     ]);
   });
@@ -90,6 +98,7 @@ describe('profiles', () => {
       ...CRDS,
       ...ISTIOD,
       ...WEBHOOKS,
+      ...DEFAULT_TAG,
       ...gateway('istio-ingressgateway', false),
       ...gateway('istio-egressgateway', false),
     ]);
@@ -102,12 +111,19 @@ describe('profiles', () => {
       ...ISTIOD,
       'HorizontalPodAutoscaler istio-system/istiod',
       ...WEBHOOKS,
+      ...DEFAULT_TAG,
     ]);
   });
 
-  test('empty: CRDs and the namespace', () => {
+  test('empty: nothing, as upstream\'s empty profile', () => {
     const { manifests } = synth(Profile.EMPTY);
-    expect(ids(manifests)).toEqual([...CRDS, 'Namespace istio-system']);
+    expect(manifests).toEqual([]);
+  });
+
+  test('empty: a base to add to; CRDs and the namespace only when asked for', () => {
+    const chart = Testing.chart();
+    new IstioMesh(chart, 'Istio', { profile: Profile.EMPTY, crds: CrdSource.builtIn(), gatewayApiCrds: GatewayApiCrdChannel.STANDARD, createNamespace: true });
+    expect(ids(Testing.synth(chart))).toEqual([...CRDS, 'Namespace istio-system']);
   });
 
   test('demo: small istiod resources, no HPA, 100% trace sampling, replicas 1', () => {
@@ -311,12 +327,16 @@ describe('output', () => {
       MutatingWebhookConfiguration: 4,
       ValidatingWebhookConfiguration: 4,
     };
-    const istiodPart = manifests.filter(m => !String(m.metadata.name).includes('gateway') || m.kind.startsWith('ClusterRole'));
+    const isTag = (m: any) => m.metadata.labels?.['istio.io/tag'] !== undefined || m.metadata.name === 'istiod-default-validator';
+    const istiodPart = manifests.filter(m => (!String(m.metadata.name).includes('gateway') || m.kind.startsWith('ClusterRole')) && !isTag(m));
     const ranks = istiodPart.map(m => rank[m.kind]);
     expect(ranks).toEqual([...ranks].sort((a, b) => a - b));
-    const lastWebhook = manifests.findIndex(m => m.kind === 'ValidatingWebhookConfiguration');
+    // the default tag follows the control plane it points at, as istioctl applies it after the manifest
+    const lastWebhook = manifests.findIndex(m => m.metadata.name === 'istio-validator-istio-system');
+    const tags = manifests.map((m, i) => isTag(m) ? i : -1).filter(i => i >= 0);
+    expect(tags).toEqual([lastWebhook + 1, lastWebhook + 2, lastWebhook + 3]);
     const firstGateway = manifests.findIndex(m => m.metadata.name === 'istio-ingressgateway-service-account');
-    expect(firstGateway).toBeGreaterThan(lastWebhook);
+    expect(firstGateway).toBeGreaterThan(lastWebhook + 3);
   });
 
   test('sync waves: CRDs -3, namespaces -2, config -1, control plane 0, webhooks 1, gateways 2, app namespaces 3', () => {

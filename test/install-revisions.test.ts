@@ -117,6 +117,8 @@ describe('revisions', () => {
       'ClusterRoleBinding istio-reader-clusterrole-mesh-system',
       'MutatingWebhookConfiguration istio-sidecar-injector-mesh-system',
       'ValidatingWebhookConfiguration istio-validator-mesh-system',
+      'MutatingWebhookConfiguration istio-revision-tag-default-mesh-system',
+      'ValidatingWebhookConfiguration istiod-default-validator-mesh-system',
     ]);
     const deployment = manifests.find(m => m.kind === 'Deployment');
     expect(deployment.metadata.namespace).toEqual('mesh-system');

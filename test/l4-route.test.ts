@@ -71,8 +71,10 @@ describe('TCP routes', () => {
     expect(() => vs.addTcpRoute({ match: [{ sourceNamespace: 'Bad' }], route })).toThrow(/tcp\[0\]\.match\[0\]\.sourceNamespace "Bad" is invalid/);
     expect(() => vs.addTcpRoute({ match: [{}], route })).toThrow(/test\/mongo: tcp\[0\]\.match\[0\] needs at least one condition/);
     expect(() => vs.addTcpRoute({ match: [{ gateways: [{ gatewayName: 'Bad' }] }], route })).toThrow(/tcp\[0\]\.match\[0\]\.gateways\[0\] name "Bad" is invalid/);
-    expect(() => vs.addTcpRoute({ route: [{ destination: mongo('v1'), weight: 60 }, { destination: mongo('v2'), weight: 60 }] }))
-      .toThrow(/test\/mongo: tcp\[0\]\.route weights \[60,60\] is invalid: they add up to 120/);
+    expect(() => vs.addTcpRoute({ route: [{ destination: mongo('v1'), weight: 0 }, { destination: mongo('v2'), weight: 0 }] }))
+      .toThrow(/test\/mongo: tcp\[0\]\.route weights \[0,0\] is invalid: a route with several destinations needs a positive total weight/);
+    expect(() => vs.addTcpRoute({ match: [{ destinationSubnets: ['10.0.0.0/08'] }], route })).toThrow(/destinationSubnets\[0\] "10\.0\.0\.0\/08" is invalid/);
+    expect(() => vs.addTcpRoute({ match: [{ destinationSubnets: ['2001:db8::/064'] }], route })).toThrow(/destinationSubnets\[0\] "2001:db8::\/064" is invalid/);
     expect(() => vs.addTcpRoute({ route: [] })).toThrow(/tcp\[0\]\.route \[\] is invalid: must list at least one destination/);
     expect(() => vs.addTcpRoute({ match: [{ sourceLabels: { app: 'reviews' }, gateways: [{ gatewayName: 'tcp-gateway' }] }], route }))
       .toThrow(/test\/mongo: tcp\[0\]\.match\[0\]\.sourceLabels .* is invalid: sourceLabels select calling sidecars and have no effect on gateway traffic/);
@@ -136,8 +138,8 @@ describe('TLS routes', () => {
       .toThrow(/test\/tls: tls\[0\]\.match\[0\]\.sniHosts\[0\] "login\.example\.com" is invalid: must be one of the VirtualService's hosts or fall under one of them \(\*\.bookinfo\.com\)/);
     expect(() => vs.addTlsRoute({ match: [{ sniHosts: ['login.*.com'] }], route })).toThrow(/tls\[0\]\.match\[0\]\.sniHosts\[0\] "login\.\*\.com" is invalid/);
     expect(() => vs.addTlsRoute({ match: [{ sniHosts: ['a.bookinfo.com'], port: 70000 }], route })).toThrow(/tls\[0\]\.match\[0\]\.port 70000 is invalid/);
-    expect(() => vs.addTlsRoute({ match: [{ sniHosts: ['a.bookinfo.com'] }], route: [{ destination: Destination.fromHost('a.bookinfo.com'), weight: 99 }] }))
-      .toThrow(/tls\[0\]\.route\[0\]\.weight 99 is invalid/);
+    expect(() => vs.addTlsRoute({ match: [{ sniHosts: ['a.bookinfo.com'] }], route: [{ destination: Destination.fromHost('a.bookinfo.com'), weight: -1 }] }))
+      .toThrow(/tls\[0\]\.route\[0\]\.weight -1 is invalid/);
     const added = vs.addTlsRoute({ match: [{ sniHosts: ['a.bookinfo.com'] }], route });
     expect(() => added.addMatch({ sniHosts: ['b.example.com'] })).toThrow(/test\/tls: tls\[0\]\.match\[1\]\.sniHosts\[0\] "b\.example\.com" is invalid/);
   });

@@ -144,4 +144,20 @@ describe('PeerAuthentication', () => {
     const chart = Testing.chart();
     expect(() => PeerAuthentication.strictNamespace(chart, 'Ns', 'Book_Info')).toThrow(/test\/Ns: metadata\.namespace "Book_Info" is invalid/);
   });
+
+  test('accepts an empty selector and labels outside Kubernetes label syntax (Istio only warns), also with DestinationRules around', () => {
+    const chart = Testing.chart();
+    new PeerAuthentication(chart, 'Empty', { metadata: { namespace: 'bookinfo' }, selector: WorkloadSelector.fromLabels({}), mtls: MtlsMode.STRICT });
+    new PeerAuthentication(chart, 'Odd', { metadata: { namespace: 'bookinfo' }, selector: WorkloadSelector.fromLabels({ 'Odd Key': 'x y' }), mtls: MtlsMode.DISABLE });
+    const manifests = Testing.synth(chart);
+    expect(manifests.map(m => m.spec.selector)).toEqual([{ matchLabels: {} }, { matchLabels: { 'Odd Key': 'x y' } }]);
+    expectValidIstio(manifests);
+  });
+
+  test('fails port-level modes with an empty selector, and unknown modes', () => {
+    const chart = Testing.chart();
+    new PeerAuthentication(chart, 'P', { selector: WorkloadSelector.fromLabels({}), portLevelMtls: [{ port: 8080, mode: MtlsMode.DISABLE }] });
+    expect(() => Testing.synth(chart)).toThrow(/test\/P: selector\.matchLabels \{\} is invalid: portLevelMtls needs a selector with at least one label/);
+    expect(() => new PeerAuthentication(Testing.chart(), 'Q', { mtls: 'BOGUS' as MtlsMode })).toThrow(/test\/Q: mtls\.mode "BOGUS" is invalid: must be one of UNSET, DISABLE, PERMISSIVE, STRICT/);
+  });
 });

@@ -85,22 +85,51 @@ describe('RequestAuthentication', () => {
     })).toThrow(/test\/Jwt: jwtRules\[0\]\.jwks .* is invalid: set only one of jwksUri and jwks/);
   });
 
-  test.each(['ftp://a.example.com/jwks', 'not a url', 'https://'])('fails the jwksUri %s', (uri) => {
+  test.each(['ftp://a.example.com/jwks', 'not a url', 'https://a.example.com/%zz', 'https://a.example.com:80x/jwks', 'https://bad host.com/jwks', 'https://a.example.com/\u0007'])('fails the jwksUri %s', (uri) => {
     const chart = Testing.chart();
     const ra = new RequestAuthentication(chart, 'Jwt');
     expect(() => ra.addJwtRule({ issuer: 'a@example.com', jwksUri: uri })).toThrow(/test\/Jwt: jwtRules\[0\]\.jwksUri .* is invalid: must be an http:\/\/ or https:\/\/ URL/);
   });
 
-  test.each(['{"kty":"RSA"}', 'not json', '{"keys":[]}'])('fails the inline jwks %s', (jwks) => {
+  test.each([
+    '{"kty":"RSA"}', 'not json', '[]', '{"keys":{}}', '{"keys":[{"kty":"RSA","n":"AQAB"}]}', '{"keys":[{"kty":"EC","crv":"P-256","x":"AQ"}]}',
+    '{"keys":[{"kty":"EC","crv":"P-999","x":"AQ","y":"AQ"}]}', '{"keys":[{"kty":"oct"}]}', '{"keys":[{"kty":"XYZ"}]}', '{"keys":[{"kty":"RSA","n":"not base64!","e":"AQAB"}]}',
+  ])('fails the inline jwks %s', (jwks) => {
     const chart = Testing.chart();
     const ra = new RequestAuthentication(chart, 'Jwt');
     expect(() => ra.addJwtRule({ issuer: 'a@example.com', jwks })).toThrow(/test\/Jwt: jwtRules\[0\]\.jwks .* is invalid: must be a JSON Web Key Set/);
   });
 
-  test.each(['https//accounts.example.com', 'http://', 'ftp://issuer.example.com', 'https://bad host.com'])('fails the issuer URL %s', (issuer) => {
+  test.each(['{"kty":"RSA","n":"AQAB","e":"AQAB"}', '{"keys":[]}', '{"keys":[{"kty":"OKP","crv":"Ed25519","x":"11qYAYKxCrfVS_7TyWQHOg7hcvPapiMlrwIaaPcHURo"}]}'])(
+    'accepts the inline jwks %s, as Istio parses it (a key set or a single key)', (jwks) => {
+      const chart = Testing.chart();
+      new RequestAuthentication(chart, 'Jwt', { jwtRules: [{ issuer: 'a@example.com', jwks }] });
+      const [obj] = Testing.synth(chart);
+      expect(obj.spec.jwtRules[0].jwks).toEqual(jwks);
+      expectValidIstio([obj]);
+    });
+
+  test.each(['https://accounts.example.com:8443/keys?x=%20#frag', 'HTTP://a.example.com/jwks'])('accepts the jwksUri %s', (jwksUri) => {
     const chart = Testing.chart();
-    const ra = new RequestAuthentication(chart, 'Jwt');
-    expect(() => ra.addJwtRule({ issuer })).toThrow(/test\/Jwt: jwtRules\[0\]\.issuer .* is invalid/);
+    new RequestAuthentication(chart, 'Jwt', { jwtRules: [{ issuer: 'a@example.com', jwksUri }] });
+    expect(Testing.synth(chart)[0].spec.jwtRules[0].jwksUri).toEqual(jwksUri);
+  });
+
+  test('accepts any non-empty issuer, audiences and header names, duplicates included (Istio only requires non-empty values)', () => {
+    const chart = Testing.chart();
+    new RequestAuthentication(chart, 'Jwt', {
+      jwtRules: [{
+        issuer: 'https//not-a-url but fine',
+        audiences: ['a', 'a'],
+        fromHeaders: [{ name: 'x-jwt' }, { name: 'X-Jwt' }],
+        fromParams: ['a b'],
+        outputClaimToHeaders: [{ header: 'x-user', claim: 'sub' }, { header: 'X-User', claim: 'email' }],
+      }],
+    });
+    const [obj] = Testing.synth(chart);
+    expect(obj.spec.jwtRules[0].audiences).toEqual(['a', 'a']);
+    expect(obj.spec.jwtRules[0].fromParams).toEqual(['a b']);
+    expectValidIstio([obj]);
   });
 
   test('fails an empty issuer', () => {
@@ -112,13 +141,11 @@ describe('RequestAuthentication', () => {
   test('fails bad header names and claims', () => {
     const chart = Testing.chart();
     const ra = new RequestAuthentication(chart, 'Jwt');
-    expect(() => ra.addJwtRule({ issuer: 'a@b.c', fromHeaders: [{ name: 'bad header' }] })).toThrow(/test\/Jwt: jwtRules\[0\]\.fromHeaders\[0\]\.name "bad header" is invalid/);
+    expect(() => ra.addJwtRule({ issuer: 'a@b.c', fromHeaders: [{ name: '' }] })).toThrow(/test\/Jwt: jwtRules\[0\]\.fromHeaders\[0\]\.name "" is invalid/);
     expect(() => ra.addJwtRule({ issuer: 'a@b.c', outputPayloadToHeader: 'x:payload' })).toThrow(/test\/Jwt: jwtRules\[0\]\.outputPayloadToHeader "x:payload" is invalid/);
     expect(() => ra.addJwtRule({ issuer: 'a@b.c', outputClaimToHeaders: [{ header: 'x user', claim: 'sub' }] })).toThrow(/test\/Jwt: jwtRules\[0\]\.outputClaimToHeaders\[0\]\.header "x user" is invalid/);
     expect(() => ra.addJwtRule({ issuer: 'a@b.c', outputClaimToHeaders: [{ header: 'x-user', claim: '' }] })).toThrow(/test\/Jwt: jwtRules\[0\]\.outputClaimToHeaders\[0\]\.claim "" is invalid/);
-    expect(() => ra.addJwtRule({ issuer: 'a@b.c', outputClaimToHeaders: [{ header: 'x-user', claim: 'sub' }, { header: 'X-User', claim: 'email' }] }))
-      .toThrow(/test\/Jwt: jwtRules\[0\]\.outputClaimToHeaders "x-user" is invalid: must be unique/);
-    expect(() => ra.addJwtRule({ issuer: 'a@b.c', fromParams: ['a b'] })).toThrow(/test\/Jwt: jwtRules\[0\]\.fromParams\[0\] "a b" is invalid/);
+    expect(() => ra.addJwtRule({ issuer: 'a@b.c', fromParams: [''] })).toThrow(/test\/Jwt: jwtRules\[0\]\.fromParams\[0\] "" is invalid/);
     expect(() => ra.addJwtRule({ issuer: 'a@b.c', fromCookies: [''] })).toThrow(/test\/Jwt: jwtRules\[0\]\.fromCookies\[0\] "" is invalid/);
   });
 

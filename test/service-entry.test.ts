@@ -215,7 +215,7 @@ describe('ServiceEntry validation', () => {
 
   test('fails for STATIC resolution without endpoints or workloadSelector (synth time)', () => {
     expect(() => synthEntry({ resolution: ServiceEntryResolution.STATIC, ports: [https] }))
-      .toThrow(/test\/se: endpoints \[\] is invalid: STATIC resolution needs endpoints/);
+      .toThrow(/\[test\/se\] endpoints \[\] is invalid: STATIC resolution needs endpoints/);
   });
 
   test('fails for a host name endpoint with STATIC resolution', () => {
@@ -225,7 +225,7 @@ describe('ServiceEntry validation', () => {
 
   test('fails for wildcard hosts with DNS resolution and no endpoints (synth time)', () => {
     expect(() => synthEntry({ hosts: ['*.example.com'], resolution: ServiceEntryResolution.DNS, ports: [https] }))
-      .toThrow(/test\/se: hosts\[0\] "\*\.example\.com" is invalid: DNS resolution without endpoints resolves the hosts themselves/);
+      .toThrow(/\[test\/se\] hosts\[0\] "\*\.example\.com" is invalid: DNS resolution without endpoints resolves the hosts themselves/);
   });
 
   test('fails for an endpoint address that is neither IP nor DNS name with DNS resolution', () => {
@@ -271,7 +271,7 @@ describe('ServiceEntry validation', () => {
 
   test('fails for a Unix domain socket endpoint without exactly one port (synth time)', () => {
     expect(() => synthEntry({ resolution: ServiceEntryResolution.STATIC, ports: [https, { number: 80, name: 'http' }], endpoints: [{ address: 'unix:///var/run/a.sock' }] }))
-      .toThrow(/test\/se: endpoints\[0\]\.address "unix:\/\/\/var\/run\/a\.sock" is invalid: a Unix domain socket endpoint needs exactly one service port, not 2/);
+      .toThrow(/\[test\/se\] endpoints\[0\]\.address "unix:\/\/\/var\/run\/a\.sock" is invalid: a Unix domain socket endpoint needs exactly one service port, not 2/);
   });
 
   test('fails for endpoint ports that are invalid or name no service port', () => {
@@ -280,7 +280,7 @@ describe('ServiceEntry validation', () => {
     expect(() => entry({ resolution: ServiceEntryResolution.STATIC, endpoints: [{ address: '10.0.0.1', ports: { Bad_Name: 80 } }] }))
       .toThrow(/endpoints\[0\]\.ports key "Bad_Name" is invalid/);
     expect(() => synthEntry({ resolution: ServiceEntryResolution.STATIC, ports: [https], endpoints: [{ address: '10.0.0.1', ports: { http: 8080 } }] }))
-      .toThrow(/test\/se: endpoints\[0\]\.ports "http" is invalid: names no port of the ServiceEntry; defined ports: "https"/);
+      .toThrow(/\[test\/se\] endpoints\[0\]\.ports "http" is invalid: names no port of the ServiceEntry; defined ports: "https"/);
   });
 
   test('fails for the same endpoint added twice', () => {
@@ -307,7 +307,38 @@ describe('ServiceEntry validation', () => {
 
   test('fails for several hosts on a plain TCP port unless resolution is NONE (synth time)', () => {
     expect(() => synthEntry({ hosts: ['a.example.com', 'b.example.com'], resolution: ServiceEntryResolution.DNS, ports: [{ number: 5432, name: 'tcp', protocol: PortProtocol.TCP }] }))
-      .toThrow(/test\/se: hosts .* is invalid: several hosts cannot be told apart on TCP port 5432/);
+      .toThrow(/\[test\/se\] hosts .* is invalid: several hosts cannot be told apart on TCP port 5432/);
+  });
+
+  test('a DYNAMIC_DNS ServiceEntry with wildcard hosts and HTTP/TLS ports synthesizes', () => {
+    const chart = Testing.chart();
+    new ServiceEntry(chart, 'se', {
+      hosts: ['*.wikipedia.org'],
+      ports: [{ number: 443, name: 'tls', protocol: PortProtocol.TLS }, { number: 80, name: 'http', protocol: PortProtocol.HTTP }],
+      location: ServiceEntryLocation.MESH_EXTERNAL,
+      resolution: ServiceEntryResolution.DYNAMIC_DNS,
+    });
+    const manifests = Testing.synth(chart);
+    expect(manifests[0].spec).toMatchObject({ hosts: ['*.wikipedia.org'], resolution: 'DYNAMIC_DNS', location: 'MESH_EXTERNAL' });
+    expectValidIstio(manifests);
+  });
+
+  test('fails for DYNAMIC_DNS without wildcard hosts, with addresses, endpoints, a selector, MESH_INTERNAL or opaque ports', () => {
+    const dyn = { resolution: ServiceEntryResolution.DYNAMIC_DNS, hosts: ['*.example.com'] };
+    expect(() => entry({ ...dyn, hosts: ['api.example.com'] })).toThrow(/test\/se: hosts\[0\] "api\.example\.com" is invalid: with DYNAMIC_DNS resolution every host must be a wildcard/);
+    expect(() => entry({ ...dyn, addresses: ['10.0.0.1'] })).toThrow(/test\/se: addresses \["10\.0\.0\.1"\] is invalid: with DYNAMIC_DNS resolution addresses are not allowed/);
+    expect(() => entry({ ...dyn, location: ServiceEntryLocation.MESH_INTERNAL })).toThrow(/test\/se: location "MESH_INTERNAL" is invalid: with DYNAMIC_DNS resolution the location must be MESH_EXTERNAL/);
+    expect(() => entry({ ...dyn, workloadSelector: WorkloadSelector.fromLabels({ app: 'x' }) })).toThrow(/test\/se: workloadSelector .* is invalid: with DYNAMIC_DNS resolution a workloadSelector is not allowed/);
+    expect(() => entry({ ...dyn, endpoints: [{ address: '1.2.3.4' }] })).toThrow(/test\/se: endpoints\[0\] .* is invalid: resolution DYNAMIC_DNS resolves the host of each request and takes no endpoints/);
+    expect(() => synthEntry({ ...dyn, ports: [{ number: 5432, name: 'pg', protocol: PortProtocol.TCP }] }))
+      .toThrow(/\[test\/se\] ports\[0\]\.protocol "TCP" is invalid: with DYNAMIC_DNS resolution every port must carry the host/);
+  });
+
+  test('fails for hosts and DNS endpoint addresses whose last label is all-numeric, and CIDR prefixes with leading zeros', () => {
+    expect(() => entry({ hosts: ['foo.123'] })).toThrow(/test\/se: hosts\[0\] "foo\.123" is invalid: the last label of a DNS name cannot be all-numeric/);
+    expect(() => entry({ resolution: ServiceEntryResolution.DNS, endpoints: [{ address: 'db.42' }] })).toThrow(/test\/se: endpoints\[0\]\.address "db\.42" is invalid/);
+    expect(() => entry({ addresses: ['10.0.0.0/08'] })).toThrow(/test\/se: addresses\[0\] "10\.0\.0\.0\/08" is invalid: .*no leading zeros/);
+    expect(() => entry({ addresses: ['2001:db8::/064'] })).toThrow(/test\/se: addresses\[0\] "2001:db8::\/064" is invalid/);
   });
 
   test('fails for invalid exportTo', () => {

@@ -121,12 +121,31 @@ describe('Telemetry', () => {
       .toThrow(/test\/T: tracing\[0\]\.randomSamplingPercentage 101 is invalid: must be a percentage from 0 to 100/);
   });
 
-  test('fails a second tracing entry and a second tracing provider', () => {
+  test('several tracing entries, several providers and repeated providers synthesize (Istio only warns)', () => {
     const chart = Testing.chart();
     const telemetry = new Telemetry(chart, 'T', { tracing: [{ providers: ['zipkin'] }] });
-    expect(() => telemetry.addTracing({ providers: ['jaeger'] })).toThrow(/test\/T: tracing\[1\] \["jaeger"\] is invalid: Istio supports only one tracing entry/);
-    const other = new Telemetry(chart, 'U');
-    expect(() => other.addTracing({ providers: ['zipkin', 'jaeger'] })).toThrow(/test\/U: tracing\[0\]\.providers .* is invalid: Istio supports at most 1 provider/);
+    telemetry.addTracing({ providers: ['jaeger', 'zipkin'] });
+    telemetry.addAccessLogging({ providers: ['envoy', 'envoy'] });
+    const manifests = Testing.synth(chart);
+    expect(manifests[0].spec.tracing).toEqual([{ providers: [{ name: 'zipkin' }] }, { providers: [{ name: 'jaeger' }, { name: 'zipkin' }] }]);
+    expectValidIstio(manifests);
+  });
+
+  test('fails a duration that is not a whole number of milliseconds, naming the path and field', () => {
+    const telemetry = new Telemetry(Testing.chart(), 'T');
+    expect(() => telemetry.addMetrics({ reportingInterval: Duration.millis(1.5) }))
+      .toThrow(/test\/T: metrics\[0\]\.reportingInterval .* is invalid: must be a non-negative whole number of milliseconds/);
+  });
+
+  test('access-log filters are parsed as CEL', () => {
+    const chart = Testing.chart();
+    const filters = ['response.code >= 400', "request.headers['x-debug'] == 'true' || connection.mtls", 'has(request.headers.x) && [1, 2].exists(c, c > 1)'];
+    const telemetry = new Telemetry(chart, 'T');
+    for (const filter of filters) telemetry.addAccessLogging({ filter });
+    expect(Testing.synth(chart)[0].spec.accessLogging.map((a: any) => a.filter.expression)).toEqual(filters);
+    for (const bad of ['response.code >=', 'a.', '"open', 'while', 'f(']) {
+      expect(() => telemetry.addAccessLogging({ filter: bad })).toThrow(/test\/T: accessLogging\[3\]\.filter\.expression .* is invalid: must be a valid CEL expression/);
+    }
   });
 
   test('fails empty custom tag values and provider names', () => {
@@ -139,7 +158,7 @@ describe('Telemetry', () => {
   test('fails a malformed access-log filter', () => {
     const chart = Testing.chart();
     const telemetry = new Telemetry(chart, 'T');
-    expect(() => telemetry.addAccessLogging({ filter: 'response.code >= (400' })).toThrow(/test\/T: accessLogging\[0\]\.filter\.expression "response\.code >= \(400" is invalid: must be a CEL expression/);
+    expect(() => telemetry.addAccessLogging({ filter: 'response.code >= (400' })).toThrow(/test\/T: accessLogging\[0\]\.filter\.expression "response\.code >= \(400" is invalid: must be a valid CEL expression/);
     expect(() => telemetry.addAccessLogging({ filter: ' ' })).toThrow(/test\/T: accessLogging\[0\]\.filter\.expression " " is invalid/);
   });
 
@@ -153,7 +172,7 @@ describe('Telemetry', () => {
     expect(() => telemetry.addMetrics({ overrides: [{ tagOverrides: { 'bad-tag': TagOverride.remove() } }] }))
       .toThrow(/test\/T: metrics\[0\]\.overrides\[0\]\.tagOverrides "bad-tag" is invalid/);
     expect(() => telemetry.addMetrics({ overrides: [{ tagOverrides: { tag: TagOverride.upsert('') } }] }))
-      .toThrow(/test\/T: metrics\[0\]\.overrides\[0\]\.tagOverrides\["tag"\]\.value "" is invalid: must be a CEL expression/);
+      .toThrow(/test\/T: metrics\[0\]\.overrides\[0\]\.tagOverrides\["tag"\]\.value "" is invalid: is required for an UPSERT/);
     expect(() => telemetry.addMetrics({ overrides: [{ customMetric: '1bad', disabled: true }] }))
       .toThrow(/test\/T: metrics\[0\]\.overrides\[0\]\.match\.customMetric "1bad" is invalid/);
   });
@@ -167,6 +186,6 @@ describe('Telemetry', () => {
   test('fails an empty Telemetry at synth', () => {
     const chart = Testing.chart();
     new Telemetry(chart, 'T', { metadata: { namespace: 'bookinfo' } });
-    expect(() => Testing.synth(chart)).toThrow(/test\/T: spec \{\} is invalid: a Telemetry without tracing, accessLogging or metrics changes nothing/);
+    expect(() => Testing.synth(chart)).toThrow(/\[test\/T\] spec \{\} is invalid: a Telemetry without tracing, accessLogging or metrics changes nothing/);
   });
 });

@@ -2,7 +2,7 @@ import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { BookinfoApp, BookinfoService } from './bookinfo-app';
 import { Scenario } from './scenarios';
-import { gatewayApi, PeerAuthentication } from '../../src';
+import { gatewayApi, MtlsMode, PeerAuthentication } from '../../src';
 
 /** How bookinfo is exposed and routed, chosen with `BOOKINFO_INGRESS`. */
 export enum BookinfoIngress {
@@ -27,7 +27,7 @@ export function parseIngress(value: string | undefined, source: string): Bookinf
 /** The scenarios the Gateway API style supports: the Gateway API has no fault injection. */
 export const GATEWAY_API_SCENARIOS: Scenario[] = [
   Scenario.DEFAULT, Scenario.ALL_V1, Scenario.JASON_V2, Scenario.REVIEWS_50_50_V3, Scenario.REVIEWS_80_20,
-  Scenario.REVIEWS_90_10, Scenario.REVIEWS_V3, Scenario.MTLS_STRICT,
+  Scenario.REVIEWS_90_10, Scenario.REVIEWS_V3, Scenario.PERMISSIVE,
 ];
 
 export interface BookinfoGatewayApiProps {
@@ -37,7 +37,8 @@ export interface BookinfoGatewayApiProps {
 }
 
 /**
- * Bookinfo on the Kubernetes Gateway API: a Gateway of class `istio` (Istio deploys its proxy)
+ * Bookinfo on the Kubernetes Gateway API: STRICT mutual TLS for the namespace (PERMISSIVE in
+ * the `permissive` scenario), as with Istio routing; a Gateway of class `istio` (Istio deploys its proxy)
  * with an HTTPRoute to productpage, a Service per version (`reviews-v1`, ...), and for the
  * scenario, mesh (GAMMA) HTTPRoutes whose parent is the service (`reviews`) and whose weighted
  * backends are the version Services.
@@ -45,6 +46,7 @@ export interface BookinfoGatewayApiProps {
 export class BookinfoGatewayApi extends Construct {
   public readonly gateway: gatewayApi.Gateway;
   public readonly ingress: gatewayApi.HttpRoute;
+  public readonly peerAuthentication: PeerAuthentication;
   /** The per-version Services, by name (`reviews-v2`). */
   public readonly versions: Record<string, kplus.Service> = {};
 
@@ -55,6 +57,10 @@ export class BookinfoGatewayApi extends Construct {
       throw new Error(`BOOKINFO_SCENARIO ${JSON.stringify(scenario)} is invalid with BOOKINFO_INGRESS=gateway-api: `
         + `the Gateway API has no fault injection; use one of ${GATEWAY_API_SCENARIOS.join(', ')}`);
     }
+
+    this.peerAuthentication = scenario === Scenario.PERMISSIVE
+      ? new PeerAuthentication(this, 'mtls', { metadata: { name: 'default', namespace }, mtls: MtlsMode.PERMISSIVE })
+      : PeerAuthentication.strictNamespace(this, 'mtls', namespace);
 
     this.gateway = new gatewayApi.Gateway(this, 'gateway', {
       metadata: { name: 'bookinfo-gateway', namespace },
@@ -96,7 +102,7 @@ export class BookinfoGatewayApi extends Construct {
   }
 
   private addScenario(scenario: Scenario, app: BookinfoApp, namespace: string): void {
-    if (scenario === Scenario.DEFAULT) return;
+    if (scenario === Scenario.DEFAULT || scenario === Scenario.PERMISSIVE) return;
     const v1 = (svc: BookinfoService) => [this.to(svc, 'v1')];
     this.route(app.productpage, namespace, [{ backendRefs: v1(app.productpage) }]);
     this.route(app.details, namespace, [{ backendRefs: v1(app.details) }]);
@@ -105,7 +111,6 @@ export class BookinfoGatewayApi extends Construct {
     const reviews = (backendRefs: gatewayApi.BackendRef[]) => this.route(app.reviews, namespace, [{ backendRefs }]);
     switch (scenario) {
       case Scenario.ALL_V1:
-      case Scenario.MTLS_STRICT:
         reviews(v1(app.reviews));
         break;
       case Scenario.JASON_V2:
@@ -126,9 +131,6 @@ export class BookinfoGatewayApi extends Construct {
       case Scenario.REVIEWS_V3:
         reviews([this.to(app.reviews, 'v3')]);
         break;
-    }
-    if (scenario === Scenario.MTLS_STRICT) {
-      PeerAuthentication.strictNamespace(this, 'strict-mtls', namespace);
     }
   }
 

@@ -13,6 +13,7 @@ import {
   HttpRouteOptions,
   IGatewayWorkload,
   LoadBalancer,
+  MtlsMode,
   PeerAuthentication,
   PortProtocol,
   SimpleLoadBalancer,
@@ -32,10 +33,16 @@ export interface BookinfoRoutingProps {
 const JASON: HttpMatch = { headers: { 'end-user': StringMatch.exact('jason') } };
 
 /**
- * The Istio side of bookinfo: the ingress Gateway and VirtualService, a DestinationRule with
+ * The Istio side of bookinfo: STRICT mutual TLS for the namespace (PERMISSIVE in the
+ * `permissive` scenario), the ingress Gateway and VirtualService, a DestinationRule with
  * subsets for each service (taken from its Deployments), and the routing of the scenario.
+ *
+ * STRICT leaves routing through the ingress gateway working: the gateway and the sidecars
+ * are all Istio proxies, and the DestinationRules set no `tls`, so Istio's auto mTLS
+ * (`enableAutoMtls`, on by default) sends ISTIO_MUTUAL to every bookinfo workload.
  */
 export class BookinfoRouting extends Construct {
+  public readonly peerAuthentication: PeerAuthentication;
   public readonly gateway: Gateway;
   public readonly ingress: VirtualService;
   public readonly rules: Record<string, DestinationRule> = {};
@@ -44,13 +51,34 @@ export class BookinfoRouting extends Construct {
     super(scope, id);
     const { app, namespace } = props;
 
+    this.peerAuthentication = props.scenario === Scenario.PERMISSIVE
+      ? new PeerAuthentication(this, 'mtls', { metadata: { name: 'default', namespace }, mtls: MtlsMode.PERMISSIVE })
+      : PeerAuthentication.strictNamespace(this, 'mtls', namespace);
+
     this.gateway = new Gateway(this, 'gateway', {
       metadata: { name: 'bookinfo-gateway', namespace },
       selector: GatewaySelector.fromGatewayWorkload(props.ingressGateway),
-      servers: [{ port: { number: 80, name: 'http', protocol: PortProtocol.HTTP }, hosts: ['*'] }],
+      // The gateway pods listen on the Service's target port: 80 -> 8080, as upstream's bookinfo-gateway.yaml.
+      servers: [{ port: { number: 8080, name: 'http', protocol: PortProtocol.HTTP }, hosts: ['*'] }],
     });
 
-    const toProductpage: HttpRouteDestination[] = [{ destination: Destination.fromService(app.productpage.service, { port: 9080 }) }];
+    for (const svc of app.services) {
+      const name = svc.service.name;
+      const rule = new DestinationRule(this, `${name}-rule`, {
+        metadata: { name, namespace },
+        host: name,
+        trafficPolicy: { loadBalancer: LoadBalancer.simple(name === 'reviews' ? SimpleLoadBalancer.RANDOM : SimpleLoadBalancer.ROUND_ROBIN) },
+      });
+      for (const deployment of svc.deployments) rule.addSubsetFromWorkload(deployment);
+      this.rules[name] = rule;
+    }
+
+    // With version routing, ingress traffic goes to productpage v1 as mesh traffic does: the
+    // gateway does not apply the productpage VirtualService (istioctl analyze IST0140).
+    const productpage = props.scenario === Scenario.DEFAULT
+      ? Destination.fromService(app.productpage.service, { port: 9080 })
+      : Destination.fromSubset(this.rules.productpage.subset('v1'), { port: 9080 });
+    const toProductpage: HttpRouteDestination[] = [{ destination: productpage }];
     this.ingress = new VirtualService(this, 'ingress', {
       metadata: { name: 'bookinfo', namespace },
       hosts: ['*'],
@@ -67,22 +95,11 @@ export class BookinfoRouting extends Construct {
       }],
     });
 
-    for (const svc of app.services) {
-      const name = svc.service.name;
-      const rule = new DestinationRule(this, `${name}-rule`, {
-        metadata: { name, namespace },
-        host: name,
-        trafficPolicy: { loadBalancer: LoadBalancer.simple(name === 'reviews' ? SimpleLoadBalancer.RANDOM : SimpleLoadBalancer.ROUND_ROBIN) },
-      });
-      for (const deployment of svc.deployments) rule.addSubsetFromWorkload(deployment);
-      this.rules[name] = rule;
-    }
-
     this.addScenario(props.scenario, app, namespace);
   }
 
   private addScenario(scenario: Scenario, app: BookinfoApp, namespace: string): void {
-    if (scenario === Scenario.DEFAULT) return;
+    if (scenario === Scenario.DEFAULT || scenario === Scenario.PERMISSIVE) return;
     const v1 = (svc: BookinfoService) => this.to(svc, 'v1');
 
     // Every scenario but DEFAULT starts from "all traffic to v1" for the services it leaves alone.
@@ -91,7 +108,6 @@ export class BookinfoRouting extends Construct {
 
     switch (scenario) {
       case Scenario.ALL_V1:
-      case Scenario.MTLS_STRICT:
         this.route(app.reviews, [{ route: [v1(app.reviews)] }], namespace);
         this.route(app.ratings, [{ route: [v1(app.ratings)] }], namespace);
         break;
@@ -129,10 +145,6 @@ export class BookinfoRouting extends Construct {
           { route: [v1(app.ratings)] },
         ], namespace);
         break;
-    }
-
-    if (scenario === Scenario.MTLS_STRICT) {
-      PeerAuthentication.strictNamespace(this, 'strict-mtls', namespace);
     }
   }
 

@@ -21,8 +21,11 @@ export enum Scenario {
   RATINGS_DELAY = 'ratings-delay',
   /** jason sees reviews v2, and ratings answers jason with an injected HTTP 500. */
   RATINGS_ABORT = 'ratings-abort',
-  /** All traffic to v1, and STRICT mutual TLS for the bookinfo namespace. */
-  MTLS_STRICT = 'mtls-strict',
+  /**
+   * The routing of DEFAULT, with PERMISSIVE mutual TLS for the bookinfo namespace: sidecars
+   * also accept plain text, the tutorials' migration step. Every other scenario is STRICT.
+   */
+  PERMISSIVE = 'permissive',
 }
 
 /** Every scenario name, for messages and tests. */

@@ -155,7 +155,10 @@ export interface KialiOptions extends AddonOptions {
   /**
    * Hide every action that changes the mesh (Kiali gets read-only RBAC).
    *
-   * @default false
+   * With anonymous login anyone who reaches Kiali acts with its service account, so it is
+   * view-only unless you turn this off explicitly.
+   *
+   * @default - true with `KialiAuth.anonymous()`, false with a login
    */
   readonly viewOnly?: boolean;
 
@@ -250,7 +253,7 @@ export class Kiali extends ObservabilityAddon {
     this.auth = props.auth ?? KialiAuth.anonymous();
     const auth = this.auth._bind(this);
     const istioNamespace = props.istioNamespace ?? this.namespace;
-    const viewOnly = props.viewOnly ?? false;
+    const viewOnly = props.viewOnly ?? auth.strategy === KialiAuthStrategy.ANONYMOUS;
 
     const labels = addonLabels(NAME, imageTag(this.image));
     const metadata = { name: NAME, namespace: this.namespace, labels };

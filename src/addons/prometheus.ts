@@ -74,6 +74,16 @@ export interface PrometheusOptions extends AddonOptions {
   readonly scrapeEnvoyStatsPort?: boolean;
 
   /**
+   * Expose Prometheus's lifecycle API (`--web.enable-lifecycle`): `POST /-/reload` and
+   * `POST /-/quit`, which anyone who reaches port 9090 may call (upstream's samples turn it on).
+   * Off by default: the config reloader then reloads Prometheus with SIGHUP, through the pod's
+   * shared process namespace, instead of over HTTP.
+   *
+   * @default false
+   */
+  readonly enableLifecycleApi?: boolean;
+
+  /**
    * The config reloader sidecar image.
    *
    * @default Prometheus.DEFAULT_CONFIG_RELOADER_IMAGE
@@ -198,13 +208,19 @@ export class Prometheus extends ObservabilityAddon {
       kubeObject(this, 'Storage', 'v1', 'PersistentVolumeClaim', metadata, { spec: storage._claimSpec() });
     }
 
+    const lifecycle = props.enableLifecycleApi ?? false;
     const args = [
       '--config.file=/etc/config/prometheus.yml',
       '--storage.tsdb.path=/data',
       `--storage.tsdb.retention.time=${renderPrometheusDuration(this.retention)}`,
       ...(props.retentionSize ? [`--storage.tsdb.retention.size=${prometheusBytes(props.retentionSize)}`] : []),
-      '--web.enable-lifecycle',
+      ...(lifecycle ? ['--web.enable-lifecycle'] : []),
     ];
+    // Without the lifecycle API, the reloader finds the prometheus process in the shared
+    // process namespace and sends it SIGHUP (both run as the same user).
+    const reload = lifecycle
+      ? [`--reload-url=http://127.0.0.1:${PORT}/-/reload`]
+      : ['--reload-method=signal', '--process-executable-name=prometheus', `--runtimeinfo-url=http://127.0.0.1:${PORT}/api/v1/status/runtimeinfo`];
 
     this.deployment = kubeObject(this, 'Deployment', 'apps/v1', 'Deployment', metadata, {
       spec: {
@@ -217,6 +233,7 @@ export class Prometheus extends ObservabilityAddon {
           spec: {
             serviceAccountName: NAME,
             automountServiceAccountToken: true,
+            ...(lifecycle ? {} : { shareProcessNamespace: true }),
             securityContext: { runAsNonRoot: true, runAsUser: NOBODY, runAsGroup: NOBODY, fsGroup: NOBODY },
             terminationGracePeriodSeconds: 300,
             containers: [
@@ -240,9 +257,10 @@ export class Prometheus extends ObservabilityAddon {
                 args: [
                   '--watched-dir=/etc/config',
                   `--listen-address=0.0.0.0:${RELOADER_PORT}`,
-                  `--reload-url=http://127.0.0.1:${PORT}/-/reload`,
+                  ...reload,
                 ],
                 ports: [{ name: 'reloader', containerPort: RELOADER_PORT, protocol: 'TCP' }],
+                livenessProbe: httpProbe('/healthz', 'reloader', { initialDelaySeconds: 2, periodSeconds: 10 }),
                 readinessProbe: httpProbe('/healthz', 'reloader', { periodSeconds: 10 }),
                 resources: { requests: { cpu: '10m', memory: '32Mi' }, limits: { memory: '64Mi' } },
                 securityContext: restrictedContainer(NOBODY, true),

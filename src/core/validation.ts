@@ -1,5 +1,6 @@
 import { Duration } from 'cdk8s';
 import { IConstruct } from 'constructs';
+import { RE2JS } from 're2js';
 
 /**
  * Validation shared by every construct. Each check throws an `Error` whose message names the
@@ -20,6 +21,14 @@ export function quote(value: unknown): string {
   } catch {
     return String(value);
   }
+}
+
+/**
+ * The message of a synth-time validation (`node.addValidation`): cdk8s already prefixes it
+ * with `[construct path]`, so it names the field, the value and what is valid, not the path.
+ */
+export function validationMessage(field: string, value: unknown, expected: string): string {
+  return invalidMessage(undefined, field, value, expected);
 }
 
 /** The message format every validation error uses. */
@@ -58,6 +67,13 @@ export function assertUnique<T>(scope: IConstruct | undefined, field: string, it
   }
 }
 
+/** A value of a string enum (the wire values), e.g. an `MtlsMode`. */
+export function validateEnum(scope: IConstruct | undefined, field: string, value: string | undefined, values: Record<string, string>): void {
+  if (value === undefined) return;
+  const allowed = Object.values(values);
+  check(allowed.includes(value), scope, field, value, `must be one of ${allowed.join(', ')}`);
+}
+
 /** An integer TCP/UDP port number, 1–65535. */
 export function validatePort(scope: IConstruct | undefined, field: string, port: number | undefined): void {
   if (port === undefined) return;
@@ -68,12 +84,6 @@ export function validatePort(scope: IConstruct | undefined, field: string, port:
 export function validatePercentage(scope: IConstruct | undefined, field: string, value: number | undefined): void {
   if (value === undefined) return;
   check(Number.isFinite(value) && value >= 0 && value <= 100, scope, field, value, 'must be a percentage from 0 to 100');
-}
-
-/** An integer weight from 0 to 100. */
-export function validateWeight(scope: IConstruct | undefined, field: string, value: number | undefined): void {
-  if (value === undefined) return;
-  check(Number.isInteger(value) && value >= 0 && value <= 100, scope, field, value, 'must be an integer from 0 to 100');
 }
 
 /** A non-negative integer (counts, limits). `min` defaults to 0. */
@@ -93,13 +103,13 @@ export function validateDuration(scope: IConstruct | undefined, field: string, d
  * Renders a cdk8s Duration as a protobuf duration string: whole seconds as `7s`,
  * anything else as milliseconds (`250ms`, `1500ms`).
  */
-export function renderDuration(duration: Duration): string;
-export function renderDuration(duration: Duration | undefined): string | undefined;
-export function renderDuration(duration: Duration | undefined): string | undefined {
+export function renderDuration(duration: Duration, scope?: IConstruct, field?: string): string;
+export function renderDuration(duration: Duration | undefined, scope?: IConstruct, field?: string): string | undefined;
+export function renderDuration(duration: Duration | undefined, scope?: IConstruct, field = 'duration'): string | undefined {
   if (duration === undefined) return undefined;
   const ms = duration.toMilliseconds({ integral: false });
-  if (!Number.isInteger(ms)) {
-    throw new Error(`duration ${duration.toHumanString()} is invalid: must be a whole number of milliseconds`);
+  if (!Number.isInteger(ms) || ms < 0) {
+    fail(scope, field, duration, 'must be a non-negative whole number of milliseconds, e.g. Duration.millis(250) or Duration.seconds(7)');
   }
   return ms % 1000 === 0 ? `${ms / 1000}s` : `${ms}ms`;
 }
@@ -113,6 +123,16 @@ export function validateResourceName(scope: IConstruct | undefined, field: strin
   if (name === undefined) return;
   check(name.length <= 253 && DNS1123_SUBDOMAIN.test(name), scope, field, name,
     'must be a lowercase RFC 1123 subdomain (a-z, 0-9, "-" and "."), starting and ending with an alphanumeric character, at most 253 characters');
+}
+
+/**
+ * A name Istio checks as a DNS-1123 label, which in Istio's own check allows upper case
+ * (subset names, for instance): 1-63 characters of [A-Za-z0-9-], alphanumeric at both ends.
+ */
+export function validateIstioLabel(scope: IConstruct | undefined, field: string, name: string | undefined): void {
+  if (name === undefined) return;
+  check(typeof name === 'string' && name.length <= 63 && ISTIO_HOST_LABEL.test(name), scope, field, name,
+    'must be 1-63 characters of [A-Za-z0-9-], starting and ending with an alphanumeric character');
 }
 
 /** A namespace name or other DNS-1123 label (at most 63 characters). */
@@ -193,9 +213,21 @@ export function validateHost(scope: IConstruct | undefined, field: string, host:
     && labels[0] !== '';
   check(ok, scope, field, host,
     'must be a DNS name such as "reviews" or "reviews.bookinfo.svc.cluster.local"; a wildcard may only stand alone ("*") or as the leftmost label ("*.example.com")');
+  check(!isAllNumericTopLabel(name), scope, field, host,
+    'the last label of a DNS name cannot be all-numeric (an IP address is not a host name here)');
   if (options.allowShortName === false) {
     check(name.includes('.') || name === '*', scope, field, host, 'must be a fully qualified domain name');
   }
+}
+
+/**
+ * Whether the top-level label of a DNS name is all-numeric, which Istio rejects (it parses
+ * it as an integer, as Go's `strconv.Atoi` does). A trailing dot (`istio.io.`) leaves an empty
+ * top-level label, which is fine.
+ */
+export function isAllNumericTopLabel(name: string): boolean {
+  const labels = name.split('.');
+  return /^[+-]?[0-9]+$/.test(labels[labels.length - 1]);
 }
 
 /** Namespaces to export a resource to: `.`, `*`, or namespace names. */
@@ -211,19 +243,24 @@ export function validateExportTo(scope: IConstruct | undefined, field: string, e
   assertUnique(scope, field, exportTo, ns => ns);
 }
 
+/** The longest regular expression Istio accepts, in bytes. */
+export const MAX_REGEX_BYTES = 1024;
+
 /**
- * A regular expression as Envoy evaluates it (Google RE2): it must compile, and may not use
- * look-around or back-references, which RE2 does not support.
+ * A regular expression as Istio and Envoy compile it: Google RE2 syntax (checked with re2js,
+ * a port of RE2), at most 1024 bytes. RE2 has no look-around and no back-references, limits
+ * repeat counts to 1000, and reads `(?i)`, `(?P<name>...)`, `[[:alpha:]]` and `\pL`.
  */
 export function validateRegex(scope: IConstruct | undefined, field: string, regex: string): void {
+  check(typeof regex === 'string', scope, field, regex, 'must be a string');
+  const bytes = Buffer.byteLength(regex, 'utf-8');
+  check(bytes <= MAX_REGEX_BYTES, scope, field, regex.length > 80 ? `${regex.slice(0, 80)}...` : regex,
+    `must be at most ${MAX_REGEX_BYTES} bytes (it has ${bytes})`);
   try {
-    new RegExp(regex, 'u');
+    RE2JS.compile(regex);
   } catch (e) {
-    fail(scope, field, regex, `must be a valid RE2 regular expression (${(e as Error).message})`);
+    fail(scope, field, regex, `must be a valid RE2 regular expression (https://github.com/google/re2/wiki/Syntax): ${(e as Error).message}`);
   }
-  check(!/\(\?<?[=!]/.test(regex), scope, field, regex, 'RE2 does not support look-ahead or look-behind assertions');
-  check(!/(^|[^\\])\\[1-9]/.test(regex), scope, field, regex, 'RE2 does not support back-references');
-  check(regex.length <= 1024, scope, field, regex, 'must be at most 1024 characters');
 }
 
 const IPV4 = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/;
@@ -253,9 +290,11 @@ export function validateIpOrCidr(scope: IConstruct | undefined, field: string, v
   let ok = extra === undefined && isIpAddress(ip);
   if (ok && prefix !== undefined) {
     const max = ip.includes(':') ? 128 : 32;
-    ok = /^\d{1,3}$/.test(prefix) && Number(prefix) <= max;
+    // Go's parser (which Istio uses) rejects a prefix length with a leading zero ("/08").
+    ok = /^(0|[1-9]\d{0,2})$/.test(prefix) && Number(prefix) <= max;
   }
-  check(ok, scope, field, value, 'must be an IPv4/IPv6 address or CIDR block such as "10.0.0.0/16" or "2001:db8::/32"');
+  check(ok, scope, field, value,
+    'must be an IPv4/IPv6 address or CIDR block such as "10.0.0.0/16" or "2001:db8::/32" (no leading zeros in the address or the prefix length)');
 }
 
 /** Drops `undefined` values and empty arrays/objects so the YAML only shows what was set. */

@@ -1,6 +1,6 @@
 import * as kplus from 'cdk8s-plus-27';
 import { IConstruct } from 'constructs';
-import { fail, validateLabels } from './validation';
+import { check, fail, validateLabels } from './validation';
 
 /**
  * Selects the pods an Istio resource applies to, by label.
@@ -26,14 +26,38 @@ export class WorkloadSelector {
     return new WorkloadSelector(() => ({ ...workload.matchLabels }), `fromWorkload(${workload.node.path})`);
   }
 
-  private constructor(private readonly produce: () => Record<string, string>, private readonly description: string) {}
+  private constructor(
+    private readonly produce: () => Record<string, string>,
+    private readonly description: string,
+    private readonly policySelector = false,
+  ) {}
+
+  /**
+   * The same selection, validated as Istio validates the selector of a policy
+   * (PeerAuthentication, AuthorizationPolicy, RequestAuthentication, Telemetry).
+   * @internal
+   */
+  public _asPolicySelector(): WorkloadSelector {
+    return new WorkloadSelector(this.produce, this.description, true);
+  }
 
   /**
    * The selected labels, validated.
    * @internal
    */
-  public _labels(scope: IConstruct, field: string): Record<string, string> {
+  public _labels(scope: IConstruct, field: string, policySelector = this.policySelector): Record<string, string> {
     const labels = this.produce();
+    if (policySelector) {
+      // Istio's policy selectors (PeerAuthentication, AuthorizationPolicy,
+      // RequestAuthentication, Telemetry): the CRD only rejects empty keys, "*" and values
+      // over 63 characters; an empty selector is a warning in Istio, not an error.
+      for (const [key, value] of Object.entries(labels)) {
+        check(key !== '' && !key.includes('*'), scope, `${field} key`, key, 'a selector label key must be non-empty and may not contain "*"');
+        check(typeof value === 'string' && value.length <= 63 && !value.includes('*'), scope, `${field}[${JSON.stringify(key)}]`, value,
+          'a selector label value is a string of at most 63 characters without "*"');
+      }
+      return labels;
+    }
     if (Object.keys(labels).length === 0) {
       fail(scope, field, `WorkloadSelector.${this.description}`, 'selects no labels; give at least one label, or leave the selector out to select every workload in the namespace');
     }

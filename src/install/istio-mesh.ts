@@ -1,6 +1,6 @@
 import { ApiObject } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
-import { Construct } from 'constructs';
+import { Construct, IConstruct } from 'constructs';
 import { ComputeResources, validateComputeResources } from './compute-resources';
 import { CrdSource, IstioCrds } from './crds';
 import { ExtensionProvider } from './extension-provider';
@@ -8,6 +8,7 @@ import { GatewayApiCrdChannel, GatewayApiCrds } from './gateway-api-crds';
 import {
   ExternalTrafficPolicy, GatewayInstallation, GatewayInstallationPort, GatewayKind, GatewayScaling, GatewayServiceType,
 } from './gateway-installation';
+import { skipDryRunOnMissingCrds } from './gitops';
 import { SidecarInjectorOptions } from './injection/injection-config';
 import { injectorOptions, renderInjectorConfig, renderInjectorValues } from './injector-data';
 import {
@@ -22,6 +23,8 @@ import { createNamespace, injectionLabels, sharedSingleton } from './namespace';
 import { Profile } from './profile';
 import { ProfileSettings, profileSettings } from './profile-settings';
 import { RevisionTag, validateRevision, validateRevisionTag } from './revision';
+import { deactivateInjectionWebhooks } from './webhooks';
+import { ensureAnalysis } from '../analysis/mesh-analysis';
 import { check, fail, validateDnsLabel, validateInteger, validateLabels, validatePercentage, validateResourceName } from '../core/validation';
 
 /** How an application namespace is labelled for sidecar injection. */
@@ -92,13 +95,25 @@ export interface IstioMeshProps {
   readonly revision?: string;
   /** Revision tags pointing at this revision (see `addRevisionTag()`). @default - none */
   readonly revisionTags?: string[];
+  /**
+   * Point the `default` revision tag at this control plane, as `istioctl install` does for a
+   * mesh without revision (and `istioctl tag set default` for a revision): the
+   * MutatingWebhookConfiguration `istio-revision-tag-default`, the Service
+   * `istiod-revision-tag-default`, and the ValidatingWebhookConfiguration
+   * `istiod-default-validator`. Without the validator, Istio config that carries no
+   * `istio.io/rev` label is never validated at admission. Set `false` when another tool
+   * (`istioctl tag`, the `base` Helm chart's `defaultRevision`) owns these objects.
+   *
+   * @default - true for a mesh without revision that installs istiod, false for a revision
+   */
+  readonly defaultRevisionTag?: boolean;
   /** Namespace of the control plane. @default "istio-system" */
   readonly namespace?: string;
   /**
    * Create the control-plane Namespace object. Only the first mesh of an app creates it;
    * others with the same namespace reuse it.
    *
-   * @default true
+   * @default - true, except for `Profile.EMPTY`
    */
   readonly createNamespace?: boolean;
   /** Mesh-wide configuration. @default - the profile's */
@@ -119,19 +134,22 @@ export interface IstioMeshProps {
   /**
    * The Istio CRDs. Only the first mesh of an app emits them.
    *
-   * @default CrdSource.builtIn()
+   * @default - CrdSource.builtIn(), except for `Profile.EMPTY` (CrdSource.none())
    */
   readonly crds?: CrdSource;
   /**
    * The Kubernetes Gateway API CRDs (v1.5.1, full upstream schemas), for Gateway API ingress,
    * mesh routing and ambient waypoints. Only the first mesh of an app emits them.
    *
-   * @default GatewayApiCrdChannel.STANDARD
+   * @default - GatewayApiCrdChannel.STANDARD, except for `Profile.EMPTY` (GatewayApiCrdChannel.NONE)
    */
   readonly gatewayApiCrds?: GatewayApiCrdChannel;
   /**
    * Add Argo CD `argocd.argoproj.io/sync-wave` annotations: CRDs -3, namespaces -2,
    * identities and configuration -1, control plane 0, webhooks 1, gateways 2, injected namespaces 3.
+   * Every custom resource of the app (Istio config, the addons', the application's) also gets
+   * `argocd.argoproj.io/sync-options: SkipDryRunOnMissingResource=true`, so the first sync of a
+   * new cluster does not fail its dry run before the CRDs exist.
    *
    * @default false
    */
@@ -142,13 +160,22 @@ const HUB = /^[a-z0-9]([a-z0-9.-]*[a-z0-9])?(:[0-9]{1,5})?(\/[a-z0-9]+([._-][a-z
 const IMAGE_TAG = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
 const ENV_NAME = /^[-._a-zA-Z][-._a-zA-Z0-9]*$/;
 
+/** The default revision's injection webhooks of an app, deactivated once a `default` tag exists. */
+interface DefaultRevisionInjection {
+  addInjector(webhooks: ApiObject): void;
+  tagDefault(): void;
+}
+const DEFAULT_REVISION_INJECTION = new WeakMap<IConstruct, DefaultRevisionInjection>();
+
 /**
  * An Istio service mesh installation: what `istioctl install --set profile=<profile>` applies.
  *
  * It emits, in apply order: the Istio CRDs, the `istio-system` namespace, istiod's
  * ServiceAccount, RBAC and ConfigMaps (`istio`, `istio-sidecar-injector`, `values`), its
  * Service, Deployment, autoscaler and disruption budget, the injection and validation
- * webhooks, and the profile's gateways. Two meshes with different `revision`s run side by
+ * webhooks, for a mesh without revision the `default` revision tag and
+ * `istiod-default-validator` (as `istioctl install` adds them), and the profile's gateways.
+ * Two meshes with different `revision`s run side by
  * side for canary upgrades.
  *
  * @example
@@ -187,9 +214,12 @@ export class IstioMesh extends Construct {
   private readonly settings: ProfileSettings;
   private readonly gateways = new Map<string, GatewayInstallation>();
   private readonly tags: RevisionTag[] = [];
+  /** Whether the `default` tag is this mesh's own, not asked for (istioctl install leaves it out of the values). */
+  private implicitDefaultTag = false;
 
   public constructor(scope: Construct, id: string, props: IstioMeshProps = {}) {
     super(scope, id);
+    ensureAnalysis(this);
     this.profile = props.profile ?? Profile.DEFAULT;
     this.settings = profileSettings(this, this.profile);
     this.hub = props.hub ?? DEFAULT_HUB;
@@ -209,18 +239,21 @@ export class IstioMesh extends Construct {
     this.trustDomain = props.meshConfig?.trustDomain;
 
     // cluster singletons, emitted once per app and namespace
-    const crdSource = props.crds ?? CrdSource.builtIn();
+    if (this.ctx.syncWaves) skipDryRunOnMissingCrds(this);
+    // upstream's empty profile writes nothing at all, not even the base component
+    const empty = this.profile === Profile.EMPTY;
+    const crdSource = props.crds ?? (empty ? CrdSource.none() : CrdSource.builtIn());
     if (crdSource._kind !== 'none') {
       const crds = sharedSingleton(this, 'crds', () => new IstioCrds(this, 'Crds', { source: crdSource, syncWave: this.ctx.syncWaves }));
       if (crds.created) this.crds = crds.value;
     }
-    const gatewayApiChannel = props.gatewayApiCrds ?? GatewayApiCrdChannel.STANDARD;
+    const gatewayApiChannel = props.gatewayApiCrds ?? (empty ? GatewayApiCrdChannel.NONE : GatewayApiCrdChannel.STANDARD);
     if (gatewayApiChannel !== GatewayApiCrdChannel.NONE) {
       const gatewayApi = sharedSingleton(this, 'gateway-api-crds', () =>
         new GatewayApiCrds(this, 'GatewayApiCrds', { channel: gatewayApiChannel, syncWave: this.ctx.syncWaves }));
       if (gatewayApi.created) this.gatewayApiCrds = gatewayApi.value;
     }
-    if (props.createNamespace ?? true) {
+    if (props.createNamespace ?? !empty) {
       sharedSingleton(this, `namespace:${this.namespace}`, () =>
         createNamespace(this, 'Namespace', this.namespace, { syncWave: this.ctx.syncWaves ? SyncWave.NAMESPACES : undefined }));
     }
@@ -243,12 +276,13 @@ export class IstioMesh extends Construct {
       istiodAddress: `${this.istiodServiceName}.${this.namespace}.svc:15012`,
     });
 
+    let cp: Istiod | undefined;
     if (this.settings.istiod) {
       const valuesInput = () => ({
         ctx: this.ctx,
         profile: this.settings,
         istiod,
-        revisionTags: this.tags.map(t => t.tag),
+        revisionTags: this.tags.filter(t => !(this.implicitDefaultTag && t.tag === 'default')).map(t => t.tag),
         meshConfig: this.meshConfig._toJson(),
         gateways: [...this.gateways.keys()].sort(),
       });
@@ -265,7 +299,7 @@ export class IstioMesh extends Construct {
       });
       // validate the injector options now, so mistakes fail at construction
       renderInjectorValues(this, injector());
-      const cp = new Istiod(this, 'Istiod', this.ctx, istiod, {
+      cp = new Istiod(this, 'Istiod', this.ctx, istiod, {
         mesh: () => this.meshConfig._toYaml(),
         meshNetworks: () => 'networks: {}',
         injectorConfig: () => renderInjectorConfig(this, injector()),
@@ -274,6 +308,11 @@ export class IstioMesh extends Construct {
         mergedValues: () => mergedValues(valuesInput()),
       });
       this.istiodDeployment = cp.deployment;
+      if (this.revision === undefined) this.defaultRevisionInjection().addInjector(cp.mutatingWebhookConfiguration);
+    }
+    if (props.defaultRevisionTag ?? (this.settings.istiod && this.revision === undefined)) {
+      this.createTag('default', this.revision, 'defaultRevisionTag');
+      this.implicitDefaultTag = props.defaultRevisionTag === undefined;
     }
 
     const ingress = props.ingressGateway ?? {};
@@ -348,6 +387,10 @@ export class IstioMesh extends Construct {
    * `revision`. During a canary upgrade, move `prod-stable` from the old revision to the new
    * one and restart the workloads. The revision must be one of the app's meshes.
    *
+   * Writes what `istioctl tag set` does: the MutatingWebhookConfiguration
+   * `istio-revision-tag-<tag>` and the Service `istiod-revision-tag-<tag>`; the `default` tag
+   * also the ValidatingWebhookConfiguration `istiod-default-validator`.
+   *
    * @param tag the tag name, e.g. `prod-stable`, or `default` to make a revision the default
    * @param revision the revision the tag points at; @default - this mesh's revision
    */
@@ -355,13 +398,47 @@ export class IstioMesh extends Construct {
     validateRevisionTag(this, 'revisionTags[]', tag);
     if (revision !== undefined) validateRevision(this, `revisionTags[${tag}].revision`, revision);
     const target = revision ?? this.revision;
-    if (this.allTags().some(t => t.tag === tag)) {
-      fail(this, 'revisionTags[]', tag, 'must be unique in the app; this tag already points at a revision');
-    }
     if (target === undefined && tag === 'default') {
-      fail(this, 'revisionTags[]', tag, 'the default revision already serves "default"; point the tag at a named revision');
+      fail(this, 'revisionTags[]', tag, 'a mesh without revision points the "default" tag at itself (see defaultRevisionTag); point the tag at a named revision');
+    }
+    this.createTag(tag, target, 'revisionTags[]');
+  }
+
+  private createTag(tag: string, target: string | undefined, field: string): void {
+    const existing = this.allTags().find(t => t.tag === tag);
+    if (existing) {
+      const owner = existing.node.scope!.node.path;
+      fail(this, field, tag, `must be unique in the app; this tag already points at revision "${existing.revision ?? 'default'}" (${owner})`
+        + (tag === 'default' ? '; set defaultRevisionTag: false on the mesh that should not own it' : ''));
     }
     this.tags.push(new RevisionTag(this, `RevisionTag-${tag}`, { ...this.ctx, revision: target }, tag));
+    if (tag === 'default') this.defaultRevisionInjection().tagDefault();
+  }
+
+  /**
+   * The injection of the app's default revision. Once a `default` revision tag exists, the tag
+   * injects for it, and `istioctl` deactivates the default revision's own webhooks (whichever of
+   * the two is written first), so that no pod is injected twice.
+   */
+  private defaultRevisionInjection(): DefaultRevisionInjection {
+    const root = this.node.root;
+    let injection = DEFAULT_REVISION_INJECTION.get(root);
+    if (!injection) {
+      const injectors: ApiObject[] = [];
+      let tagged = false;
+      injection = {
+        addInjector(webhooks: ApiObject) {
+          injectors.push(webhooks);
+          if (tagged) deactivateInjectionWebhooks(webhooks);
+        },
+        tagDefault() {
+          if (!tagged) injectors.forEach(deactivateInjectionWebhooks);
+          tagged = true;
+        },
+      };
+      DEFAULT_REVISION_INJECTION.set(root, injection);
+    }
+    return injection;
   }
 
   private addGateway(kind: GatewayKind, name: string, options: MeshGatewayOptions, fromProfile: boolean): GatewayInstallation {
@@ -487,7 +564,7 @@ export class IstioMesh extends Construct {
         errors.push(`revisionTags[${JSON.stringify(t.tag)}].revision ${JSON.stringify(target)} is invalid: no control plane of this app `
           + `in namespace "${this.namespace}" has this revision; known revisions: ${[...revisions].map(r => JSON.stringify(r)).join(', ') || 'none'}`);
       }
-      if (revisions.has(t.tag)) {
+      if (t.tag !== 'default' && revisions.has(t.tag)) {
         errors.push(`revisionTags[] ${JSON.stringify(t.tag)} is invalid: a revision has the same name; a tag must differ from every revision`);
       }
     }

@@ -41,6 +41,21 @@ export interface IstiodConfigData {
   readonly mergedValues: () => string;
 }
 
+/** The ports of istiod's Service (and of the Services of its revision tags). Internal. */
+export function istiodServicePorts(): Array<Record<string, unknown>> {
+  return [
+    { port: 15010, name: 'grpc-xds', protocol: 'TCP' },
+    { port: 15012, name: 'https-dns', protocol: 'TCP' },
+    { port: 443, name: 'https-webhook', targetPort: 15017, protocol: 'TCP' },
+    { port: 15014, name: 'http-monitoring', protocol: 'TCP' },
+  ];
+}
+
+/** The pods of a revision's istiod: the default revision's are `istio: pilot`, a revision's `istio.io/rev`. Internal. */
+export function istiodSelector(ctx: InstallContext): Record<string, string> {
+  return ctx.revision ? { 'app': 'istiod', 'istio.io/rev': ctx.revision } : { app: 'istiod', istio: 'pilot' };
+}
+
 const lazy = (produce: () => string) => Lazy.any({ produce });
 
 /**
@@ -84,9 +99,7 @@ export class Istiod extends Construct {
       values: lazy(data.injectorValues),
     });
 
-    const selector: Record<string, string> = ctx.revision
-      ? { 'app': 'istiod', 'istio.io/rev': ctx.revision }
-      : { app: 'istiod', istio: 'pilot' };
+    const selector = istiodSelector(ctx);
 
     this.service = apiObject(this, 'Service', ctx, SyncWave.CONTROL_PLANE, {
       apiVersion: 'v1',
@@ -96,12 +109,7 @@ export class Istiod extends Construct {
       labels: pilotLabels(ctx, { app: 'istiod', istio: 'pilot' }),
       body: {
         spec: {
-          ports: [
-            { port: 15010, name: 'grpc-xds', protocol: 'TCP' },
-            { port: 15012, name: 'https-dns', protocol: 'TCP' },
-            { port: 443, name: 'https-webhook', targetPort: 15017, protocol: 'TCP' },
-            { port: 15014, name: 'http-monitoring', protocol: 'TCP' },
-          ],
+          ports: istiodServicePorts(),
           selector,
         },
       },

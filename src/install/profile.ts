@@ -8,6 +8,9 @@ export enum Profile {
   DEMO = 'demo',
   /** istiod only: bring your own gateways. */
   MINIMAL = 'minimal',
-  /** Nothing but the `istio-system` namespace and the CRDs: a base to add components to. */
+  /**
+   * Nothing, as upstream's empty profile: a base to add components to (gateways, and the CRDs
+   * and namespace with `crds: CrdSource.builtIn()` and `createNamespace: true`).
+   */
   EMPTY = 'empty',
 }

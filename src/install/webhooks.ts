@@ -1,4 +1,4 @@
-import { ApiObject } from 'cdk8s';
+import { ApiObject, JsonPatch } from 'cdk8s';
 import { Construct } from 'constructs';
 import { apiObject, commonLabels, InstallContext, pilotLabels, revisioned, revLabel, SyncWave } from './install-context';
 
@@ -16,6 +16,14 @@ const absent = (key: string): Requirement => ({ key, operator: 'DoesNotExist' })
 const REV = 'istio.io/rev';
 const INJECTION = 'istio-injection';
 const INJECT = 'sidecar.istio.io/inject';
+
+/** What Istio's validation webhooks validate: every Istio kind, on create and update. */
+const VALIDATION_RULE = {
+  operations: ['CREATE', 'UPDATE'],
+  apiGroups: ['security.istio.io', 'networking.istio.io', 'telemetry.istio.io', 'extensions.istio.io'],
+  apiVersions: ['*'],
+  resources: ['*'],
+};
 
 /** Options of the injection webhooks. Internal. */
 export interface InjectionWebhookOptions {
@@ -74,6 +82,25 @@ export function createInjectionWebhookConfiguration(scope: Construct, ctx: Insta
   });
 }
 
+/** The selector `istioctl` gives a webhook it deactivates: it matches no namespace and no object. */
+const NEVER_MATCH = { matchLabels: { 'istio.io/deactivated': 'never-match' } };
+
+/**
+ * Deactivates the injection webhooks of the default revision's `istio-sidecar-injector`, as
+ * `istioctl install` does once the `default` revision tag takes over injection (Istio keeps the
+ * webhook, so that the tag can later move, but makes it match nothing): without it, both
+ * webhooks would select the same pods (`istioctl analyze` IST0139). Internal.
+ */
+export function deactivateInjectionWebhooks(webhookConfiguration: ApiObject): void {
+  const webhooks = (webhookConfiguration.toJson() as { webhooks: unknown[] }).webhooks;
+  webhooks.forEach((_, i) => {
+    webhookConfiguration.addJsonPatch(
+      JsonPatch.replace(`/webhooks/${i}/namespaceSelector`, NEVER_MATCH),
+      JsonPatch.replace(`/webhooks/${i}/objectSelector`, NEVER_MATCH),
+    );
+  });
+}
+
 /** The ValidatingWebhookConfiguration `istio-validator[-<rev>]-<namespace>`. Internal. */
 export function createValidatingWebhookConfiguration(scope: Construct, ctx: InstallContext, serviceName: string): ApiObject {
   return apiObject(scope, 'ValidatingWebhookConfiguration', ctx, SyncWave.WEBHOOKS, {
@@ -86,17 +113,39 @@ export function createValidatingWebhookConfiguration(scope: Construct, ctx: Inst
       webhooks: [{
         name: 'rev.validation.istio.io',
         clientConfig: { service: { name: serviceName, namespace: ctx.namespace, path: '/validate' } },
-        rules: [{
-          operations: ['CREATE', 'UPDATE'],
-          apiGroups: ['security.istio.io', 'networking.istio.io', 'telemetry.istio.io', 'extensions.istio.io'],
-          apiVersions: ['*'],
-          resources: ['*'],
-        }],
+        rules: [VALIDATION_RULE],
         // istiod switches this to Fail and patches in the caBundle once its endpoint is ready.
         failurePolicy: 'Ignore',
         sideEffects: 'None',
         admissionReviewVersions: ['v1'],
         objectSelector: { matchExpressions: [inValues(REV, revLabel(ctx))] },
+      }],
+    },
+  });
+}
+
+/**
+ * The ValidatingWebhookConfiguration `istiod-default-validator`, which `istioctl install` (or
+ * `istioctl tag set default`) adds for the default revision: it validates Istio config that
+ * carries no `istio.io/rev` label (`istio-validator-<namespace>` only selects
+ * `istio.io/rev=<revision>`), with the istiod of the revision the `default` tag points at. Internal.
+ */
+export function createDefaultValidatorConfiguration(scope: Construct, id: string, ctx: InstallContext, serviceName: string): ApiObject {
+  return apiObject(scope, id, ctx, SyncWave.WEBHOOKS, {
+    apiVersion: 'admissionregistration.k8s.io/v1',
+    kind: 'ValidatingWebhookConfiguration',
+    name: webhookName(ctx, 'istiod-default-validator'),
+    namespaced: false,
+    labels: { 'app': 'istiod', 'istio': 'istiod', 'istio.io/rev': revLabel(ctx), ...commonLabels('istiod') },
+    body: {
+      webhooks: [{
+        name: 'validation.istio.io',
+        clientConfig: { service: { name: serviceName, namespace: ctx.namespace, path: '/validate' } },
+        rules: [VALIDATION_RULE],
+        // as for istio-validator: istiod switches it to Fail with its caBundle once ready
+        failurePolicy: 'Ignore',
+        sideEffects: 'None',
+        admissionReviewVersions: ['v1'],
       }],
     },
   });

@@ -9,7 +9,7 @@ import { renderTrafficPolicy, tlsModesOf } from './traffic-policy-render';
 import * as k from '../../imports/networking.istio.io';
 import { IstioResource, IstioResourceProps } from '../core/istio-resource';
 import {
-  fail, nonEmpty, quote, validateDnsLabel, validateExportTo, validateHost, validateLabelKey, validateLabels,
+  fail, nonEmpty, quote, validateExportTo, validateHost, validateIstioLabel, validationMessage, validateLabelKey, validateLabels,
 } from '../core/validation';
 import { WorkloadSelector } from '../core/workload-selector';
 
@@ -283,7 +283,7 @@ export class DestinationRule extends IstioResource {
       validate: () => {
         const gone = keys.filter(key => workload.podMetadata.getLabel(key) === undefined);
         return gone.length > 0
-          ? [`${this.node.path}: ${field}.labels of subset "${name}" is invalid: ${workload.node.path} no longer has pod label ${gone.map(g => quote(g)).join(', ')}`]
+          ? [validationMessage(`${field}.labels`, gone, `${workload.node.path} (subset "${name}") no longer has pod label ${gone.map(g => quote(g)).join(', ')}`)]
           : [];
       },
     });
@@ -351,7 +351,7 @@ export class DestinationRule extends IstioResource {
   }
 
   private checkSubsetName(field: string, name: string): void {
-    validateDnsLabel(this, field, name);
+    validateIstioLabel(this, field, name);
     if (this.subsets.some(s => s.subsetName === name)) {
       fail(this, field, name, 'is already defined by this rule; subset names must be unique');
     }

@@ -2,7 +2,7 @@ import * as kplus from 'cdk8s-plus-27';
 import { IConstruct } from 'constructs';
 import { qualifyHost } from './host';
 import { findSubset } from './subset-registry';
-import { validateDnsLabel, validateHost, validatePort } from '../core/validation';
+import { check, validateHost, validateIstioLabel, validatePort } from '../core/validation';
 
 /**
  * A named subset of a service's endpoints, defined by a DestinationRule.
@@ -103,8 +103,9 @@ export class Destination {
     const ownNamespace = this.namespaceOf?.();
     const rawHost = this.hostOf();
     const host = ownNamespace !== undefined && ownNamespace !== fromNamespace ? qualifyHost(rawHost, ownNamespace) : rawHost;
-    validateHost(scope, `${field}.host`, host, { allowWildcard: false });
-    validateDnsLabel(scope, `${field}.subset`, this.subset);
+    check(host !== '*', scope, `${field}.host`, host, 'a destination host cannot be "*"; name a host, or a wildcard domain such as "*.example.com"');
+    validateHost(scope, `${field}.host`, host);
+    validateIstioLabel(scope, `${field}.subset`, this.subset);
     validatePort(scope, `${field}.port`, this.port);
     return {
       host,

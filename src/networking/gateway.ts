@@ -8,7 +8,7 @@ import { ServerTlsOptions } from './server-tls';
 import { renderServerTls } from './server-tls-render';
 import * as k from '../../imports/networking.istio.io';
 import { IstioResource, IstioResourceProps } from '../core/istio-resource';
-import { assertUnique, check, compact, fail, invalidMessage, validateDnsLabel, validatePort } from '../core/validation';
+import { assertUnique, check, compact, fail, validationMessage, validateDnsLabel, validatePort } from '../core/validation';
 
 /**
  * The port a Gateway server listens on. (The deprecated `targetPort` is not offered: Istio rejects it
@@ -129,11 +129,11 @@ export class Gateway extends IstioResource implements IGateway {
    */
   public static fromGatewayName(name: string): IGateway {
     const parts = name.split('/');
-    if (parts.length > 2) fail(undefined, 'Gateway.fromGatewayName', name, 'must be "name" or "namespace/name"');
+    if (parts.length > 2) fail(undefined, 'Gateway.fromGatewayName(name)', name, 'must be "name" or "namespace/name"');
     const [namespace, gatewayName] = parts.length === 2 ? parts : [undefined, parts[0]];
-    check(gatewayName !== MESH_GATEWAY_NAME, undefined, 'Gateway.fromGatewayName', name, 'use Gateway.MESH for the reserved "mesh" gateway');
-    validateDnsLabel(undefined, 'Gateway.fromGatewayName name', gatewayName);
-    validateDnsLabel(undefined, 'Gateway.fromGatewayName namespace', namespace);
+    check(gatewayName !== MESH_GATEWAY_NAME, undefined, 'Gateway.fromGatewayName(name)', name, 'use Gateway.MESH for the reserved "mesh" gateway');
+    validateDnsLabel(undefined, 'Gateway.fromGatewayName(name): the name part', gatewayName);
+    validateDnsLabel(undefined, 'Gateway.fromGatewayName(name): the namespace part', namespace);
     return { gatewayName, gatewayNamespace: namespace };
   }
 
@@ -163,10 +163,11 @@ export class Gateway extends IstioResource implements IGateway {
 
     this.node.addValidation({
       validate: () => this.servers.length === 0
-        ? [`${this.node.path}: servers [] is invalid: a Gateway needs at least one server; add one with addServer()`]
+        ? [validationMessage('servers', [], 'a Gateway needs at least one server; add one with addServer()')]
         : [],
     });
-    this.node.addValidation({ validate: () => this.validateAcrossGateways() });
+    // Gateways that select the same pods and disagree on a port's protocol or a TLS host are
+    // accepted by Istio and reported by `istioctl analyze` (IST0145), so they are not errors.
   }
 
   /** The Gateway's name, for VirtualServices that bind to it. */
@@ -255,45 +256,6 @@ export class Gateway extends IstioResource implements IGateway {
         name: options.name,
       }),
     });
-  }
-
-  /**
-   * Gateways that select the same pods are merged into one proxy configuration: a port may
-   * carry only one protocol, and a TLS host only one server per port. Reported on the later
-   * Gateway.
-   */
-  private validateAcrossGateways(): string[] {
-    const key = (g: Gateway) => {
-      try {
-        return JSON.stringify(Object.entries(g.selector._labels(g, 'selector')).sort());
-      } catch {
-        return undefined; // reported by that Gateway's own validation
-      }
-    };
-    const mine = key(this);
-    const errors: string[] = [];
-    for (const other of this.node.root.node.findAll()) {
-      if (other === this) break;
-      if (!(other instanceof Gateway) || mine === undefined || key(other) !== mine) continue;
-      for (const [i, server] of this.servers.entries()) {
-        for (const [j, theirs] of other.servers.entries()) {
-          if (server.listener !== theirs.listener) continue;
-          const port = server.spec.port.number;
-          const compatible = server.protocol === theirs.protocol || (isTlsProtocol(server.protocol) && isTlsProtocol(theirs.protocol));
-          if (!compatible) {
-            errors.push(invalidMessage(this, `servers[${i}].port.protocol`, server.protocol,
-              `${other.node.path} servers[${j}] serves ${theirs.protocol} on port ${port} of the same gateway pods; a port carries one protocol`));
-          } else if (isTlsProtocol(server.protocol)) {
-            const dup = server.hosts.find(h => theirs.hosts.includes(h));
-            if (dup !== undefined) {
-              errors.push(invalidMessage(this, `servers[${i}].hosts`, dup,
-                `${other.node.path} servers[${j}] already serves this host with TLS on port ${port} of the same gateway pods`));
-            }
-          }
-        }
-      }
-    }
-    return errors;
   }
 
   /**

@@ -56,8 +56,63 @@ export interface HeaderOperations {
 /** Characters Envoy rejects in a header value: control characters except horizontal tab. */
 // eslint-disable-next-line no-control-regex
 const INVALID_VALUE_CHARS = /[\u0000-\u0008\u000A-\u001F\u007F]/;
-/** An Envoy substitution such as `%HOSTNAME%`, `%REQ(x-foo)%` or `%START_TIME(%s)%`. */
-const ENVOY_VARIABLE = /%[A-Z][A-Z0-9_]*(\([^)]*\))?(:\d+)?%/g;
+/**
+ * Why Envoy's header-value parser (which Istio's webhook reproduces) rejects `value`, or
+ * undefined: every unescaped `%` starts a `%VARIABLE%` or `%VARIABLE(args)%` expression, `%%`
+ * is a literal `%`, and arguments are a bare string or a JSON array of strings.
+ */
+export function headerValueProblem(value: string): string | undefined {
+  type State = 'literal' | 'name' | 'array' | 'string' | 'item' | 'delimiter' | 'argsEnd' | 'varEnd';
+  let state: State = 'literal';
+  for (let pos = 0; pos < value.length; pos++) {
+    const ch = value[pos];
+    const hasNext = pos + 1 < value.length;
+    switch (state) {
+      case 'literal':
+        if (ch !== '%') break;
+        if (!hasNext) return 'it ends with an unescaped "%"';
+        if (value[pos + 1] === '%') pos++;
+        else state = 'name';
+        break;
+      case 'name':
+        if (ch === '%') state = 'literal';
+        else if (ch === '(') state = 'array';
+        break;
+      case 'array':
+        if (ch === '[') state = 'item';
+        else if (ch !== ' ') state = 'string';
+        break;
+      case 'delimiter':
+        if (ch === ',') state = 'item';
+        else if (ch === ']') state = 'argsEnd';
+        else if (ch !== ' ') return `expected ",", "]" or a space in the argument list, found ${JSON.stringify(ch)}`;
+        break;
+      case 'item':
+        if (ch === '"') state = 'string';
+        else if (ch !== ' ') return `expected a '"' to start an argument, found ${JSON.stringify(ch)}`;
+        break;
+      case 'string':
+        if (ch === '\\') {
+          if (!hasNext) return 'it ends with an unterminated backslash';
+          pos++;
+        } else if (ch === ')') {
+          state = 'varEnd';
+        } else if (ch === '"') {
+          state = 'delimiter';
+        }
+        break;
+      case 'argsEnd':
+        if (ch === ')') state = 'varEnd';
+        else if (ch !== ' ') return `expected ")" after the argument list, found ${JSON.stringify(ch)}`;
+        break;
+      case 'varEnd':
+        if (ch === '%') state = 'literal';
+        else if (ch !== ' ') return `expected the closing "%" of the variable, found ${JSON.stringify(ch)}`;
+        break;
+    }
+  }
+  return state === 'literal' ? undefined : 'a variable expression is not terminated';
+}
 
 function isAuthorityHeader(name: string): boolean {
   const lower = name.toLowerCase();
@@ -74,9 +129,9 @@ function validateName(scope: IConstruct, field: string, name: string, allowAutho
 function validateValue(scope: IConstruct, field: string, value: string): void {
   check(typeof value === 'string' && !INVALID_VALUE_CHARS.test(value), scope, field, value,
     'a header value must not contain control characters');
-  const rest = value.split('%%').join('').replace(ENVOY_VARIABLE, '');
-  check(!rest.includes('%'), scope, field, value,
-    'a "%" must start an Envoy variable such as "%HOSTNAME%"; write a literal "%" as "%%"');
+  const problem = headerValueProblem(value);
+  check(problem === undefined, scope, field, value,
+    `${problem}: a "%" must start an Envoy variable such as "%HOSTNAME%" or "%REQ(x-user)%"; write a literal "%" as "%%"`);
 }
 
 function renderManipulation(scope: IConstruct, field: string, m: HeaderManipulation | undefined, isRequest: boolean) {

@@ -2,7 +2,7 @@ import { Duration } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { assertExclusive, renderPolicyDuration, validateUint32 } from './policy-validation';
 import * as k from '../../imports/networking.istio.io';
-import { check, compact, fail, nonEmpty, quote, validateInteger, validateLabelKey } from '../core/validation';
+import { check, compact, fail, nonEmpty, quote, validateEnum, validateInteger, validateLabelKey } from '../core/validation';
 
 /**
  * A load-balancing algorithm that needs no parameters.
@@ -334,6 +334,7 @@ export class LoadBalancer {
    */
   public _render(scope: IConstruct, field: string): k.DestinationRuleSpecTrafficPolicyLoadBalancer {
     const o = this.options;
+    validateEnum(scope, `${field}.simple`, this.algorithm, SimpleLoadBalancer);
     assertExclusive(scope, field, { warmup: o.warmup, warmupDuration: o.warmupDuration }, 'warmupDurationSecs is deprecated, use warmup');
     const warms = o.warmup !== undefined || o.warmupDuration !== undefined;
     const slowStartCapable = this.hash === undefined

@@ -5,7 +5,7 @@ import { PortProtocol } from './protocol';
 import * as k from '../../imports/networking.istio.io';
 import { IstioResource, IstioResourceProps } from '../core/istio-resource';
 import {
-  assertUnique, check, compact, invalidMessage, isIpAddress, nonEmpty, validateExportTo, validateHost, validateInteger,
+  assertUnique, check, compact, isAllNumericTopLabel, isIpAddress, validationMessage, nonEmpty, validateExportTo, validateHost, validateInteger,
   validateIpOrCidr, validateLabels, validatePort, validateResourceName,
 } from '../core/validation';
 import { WorkloadSelector } from '../core/workload-selector';
@@ -32,7 +32,11 @@ export enum ServiceEntryResolution {
   DNS = 'DNS',
   /** Resolve with DNS and connect to the first IP returned only; at most one endpoint. */
   DNS_ROUND_ROBIN = 'DNS_ROUND_ROBIN',
-  /** Resolve wildcard hosts on demand (ambient egress waypoints). */
+  /**
+   * Resolve the host of each request (HTTP Host or TLS SNI) on demand. Istio requires
+   * wildcard hosts (`*.example.com`), MESH_EXTERNAL location, only HTTP or TLS ports, and no
+   * addresses, endpoints or workloadSelector.
+   */
   DYNAMIC_DNS = 'DYNAMIC_DNS',
 }
 
@@ -256,6 +260,8 @@ export class ServiceEntry extends IstioResource {
       'a ServiceEntry has either endpoints or a workloadSelector, not both');
     check(resolution !== ServiceEntryResolution.NONE, this, field, endpoint,
       'resolution NONE forwards to the original destination and takes no endpoints; use STATIC or DNS resolution');
+    check(resolution !== ServiceEntryResolution.DYNAMIC_DNS, this, field, endpoint,
+      'resolution DYNAMIC_DNS resolves the host of each request and takes no endpoints; use STATIC or DNS resolution');
     check(resolution !== ServiceEntryResolution.DNS_ROUND_ROBIN || this.endpoints.length === 0, this, field, endpoint,
       'resolution DNS_ROUND_ROBIN allows at most one endpoint; use DNS resolution for several');
     check(this.endpoints.length < 4096, this, 'endpoints', this.endpoints.length + 1, 'a ServiceEntry may have at most 4096 endpoints');
@@ -353,6 +359,7 @@ export class ServiceEntry extends IstioResource {
       validateHost(this, `hosts[${i}]`, host);
     });
     assertUnique(this, 'hosts', this.hosts, h => h);
+    if (resolution === ServiceEntryResolution.DYNAMIC_DNS) this.validateDynamicDns();
 
     check(this.addresses.length <= 256, this, 'addresses', this.addresses, 'may hold at most 256 addresses');
     this.addresses.forEach((address, i) => {
@@ -379,11 +386,22 @@ export class ServiceEntry extends IstioResource {
     if (this.subjectAltNames) assertUnique(this, 'subjectAltNames', this.subjectAltNames, s => s);
   }
 
+  /** Istio's rules for DYNAMIC_DNS resolution that the constructor props decide. */
+  private validateDynamicDns(): void {
+    const why = 'with DYNAMIC_DNS resolution';
+    this.hosts.forEach((host, i) => check(host.startsWith('*.'), this, `hosts[${i}]`, host,
+      `${why} every host must be a wildcard such as "*.example.com"; use DNS resolution for a single host`));
+    check(this.location !== ServiceEntryLocation.MESH_INTERNAL, this, 'location', this.location,
+      `${why} the location must be MESH_EXTERNAL`);
+    check(this.addresses.length === 0, this, 'addresses', this.addresses, `${why} addresses are not allowed`);
+    check(this.workloadSelector === undefined, this, 'workloadSelector', 'WorkloadSelector', `${why} a workloadSelector is not allowed`);
+  }
+
   /** Synth-time checks across ports, endpoints and hosts (all can still be added). */
   private validateRelations(): string[] {
     const errors: string[] = [];
     const at = (field: string, value: unknown, expected: string) => {
-      errors.push(invalidMessage(this, field, value, expected));
+      errors.push(validationMessage(field, value, expected));
     };
     const resolution = this.resolution ?? ServiceEntryResolution.NONE;
     const portNames = new Set(this.ports.map(p => p.name));
@@ -408,7 +426,13 @@ export class ServiceEntry extends IstioResource {
         at(`endpoints[${i}].address`, endpoint.address, `a Unix domain socket endpoint needs exactly one service port, not ${this.ports.length}`);
       }
     });
-    if (resolution !== ServiceEntryResolution.NONE && this.hosts.length > 1) {
+    if (resolution === ServiceEntryResolution.DYNAMIC_DNS) {
+      this.ports.forEach((p, i) => {
+        if (!isHttpProtocol(p.protocol) && !isTlsProtocol(p.protocol)) {
+          at(`ports[${i}].protocol`, p.protocol ?? null, 'with DYNAMIC_DNS resolution every port must carry the host: HTTP, HTTP2, GRPC, HTTPS or TLS');
+        }
+      });
+    } else if (resolution !== ServiceEntryResolution.NONE && this.hosts.length > 1) {
       const opaque = this.ports.find(p => !isHttpProtocol(p.protocol) && !isTlsProtocol(p.protocol));
       if (opaque) {
         at('hosts', this.hosts, `several hosts cannot be told apart on ${opaque.protocol ?? 'unspecified-protocol'} port ${opaque.number} (only HTTP, HTTPS and TLS carry the host); use one ServiceEntry per host or resolution NONE`);
@@ -420,6 +444,6 @@ export class ServiceEntry extends IstioResource {
 
 /** A DNS name without wildcards (short names allowed). */
 function isFqdn(name: string): boolean {
-  return name.length <= 255 && name.split('.').every((label, i, all) =>
+  return name.length <= 255 && !isAllNumericTopLabel(name) && name.split('.').every((label, i, all) =>
     (label.length > 0 && label.length <= 63 && /^[a-zA-Z0-9]([-a-zA-Z0-9]*[a-zA-Z0-9])?$/.test(label)) || (i === all.length - 1 && i > 0 && label === ''));
 }

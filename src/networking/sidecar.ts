@@ -11,7 +11,7 @@ import { renderServerTls } from './server-tls-render';
 import { renderConnectionPool } from './traffic-policy-render';
 import * as k from '../../imports/networking.istio.io';
 import { IstioResource, IstioResourceProps } from '../core/istio-resource';
-import { assertUnique, check, compact, fail, invalidMessage, nonEmpty, validatePort } from '../core/validation';
+import { assertUnique, check, compact, fail, nonEmpty, validatePort, validationMessage } from '../core/validation';
 import { WorkloadSelector } from '../core/workload-selector';
 
 /**
@@ -241,12 +241,14 @@ export class Sidecar extends IstioResource {
     for (const listener of props.egress ?? []) this.addEgress(listener);
 
     this.node.addValidation({
+      // An inboundConnectionPool without settings renders as nothing, so it does not count.
       validate: () => this.ingress.length === 0 && this.egress.length === 0
-        && this.outboundTrafficPolicy === undefined && this.inboundConnectionPool === undefined
-        ? [invalidMessage(this, 'spec', {}, 'a Sidecar must configure ingress, egress, outboundTrafficPolicy or inboundConnectionPool')]
+        && this.outboundTrafficPolicy === undefined && isEmptyObject(this.inboundConnectionPool)
+        ? [validationMessage('spec', {}, 'Istio rejects an empty Sidecar: configure ingress, egress, outboundTrafficPolicy or an inboundConnectionPool with at least one setting')]
         : [],
     });
-    this.node.addValidation({ validate: () => this.validateUniqueSelection() });
+    // Sidecars of one namespace that select the same workloads (or several without a selector)
+    // are accepted by Istio and reported by `istioctl analyze` (IST0110, IST0111), not errors.
   }
 
   /**
@@ -338,30 +340,6 @@ export class Sidecar extends IstioResource {
   }
 
   /**
-   * Istio cannot choose between two Sidecars of one namespace that select the same workloads
-   * (or that both have no selector): report the later one.
-   */
-  private validateUniqueSelection(): string[] {
-    const key = (sc: Sidecar) => {
-      try {
-        return JSON.stringify(sc.workloadSelector ? Object.entries(sc.workloadSelector._labels(sc, 'workloadSelector')).sort() : null);
-      } catch {
-        return undefined; // reported by that Sidecar's own validation
-      }
-    };
-    const mine = key(this);
-    for (const other of this.node.root.node.findAll()) {
-      if (other === this) return [];
-      if (other instanceof Sidecar && mine !== undefined && other.metadata.namespace === this.metadata.namespace && key(other) === mine) {
-        const what = this.workloadSelector ? 'selects the same workloads as' : 'has no workloadSelector, like';
-        return [invalidMessage(this, 'workloadSelector', this.workloadSelector ? 'WorkloadSelector' : undefined,
-          `this Sidecar ${what} ${other.node.path} in the same namespace; Istio would apply only one of them`)];
-      }
-    }
-    return [];
-  }
-
-  /**
    * Renders the Sidecar spec.
    * @internal
    */
@@ -374,6 +352,10 @@ export class Sidecar extends IstioResource {
       inboundConnectionPool: this.inboundConnectionPool,
     });
   }
+}
+
+function isEmptyObject(value: object | undefined): boolean {
+  return value === undefined || Object.values(value).every(v => v === undefined);
 }
 
 function validateCaptureMode(scope: Construct, field: string, mode: CaptureMode | undefined): void {

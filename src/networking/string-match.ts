@@ -38,8 +38,8 @@ export class StringMatch {
   }
 
   /**
-   * Only checks that the header is present, whatever its value (rendered as `{}`).
-   * Valid in `headers` and `withoutHeaders` only.
+   * Only checks that the value is present, whatever it is (rendered as `{}`), e.g. for
+   * `headers` and `withoutHeaders`.
    */
   public static present(): StringMatch {
     return new StringMatch('present', undefined);
@@ -48,32 +48,24 @@ export class StringMatch {
   private constructor(private readonly kind: MatchKind, private readonly value: string | undefined) {}
 
   /**
-   * Validates the match for `field` of `scope` and renders the Istio `StringMatch`.
+   * Validates the match for `field` of `scope` and renders the Istio `StringMatch`. Istio's
+   * webhook checks only regexes (RE2, non-empty); every kind is accepted in every field.
    * @internal
    */
-  public _render(scope: IConstruct, field: string, rules: StringMatchRules = {}): { exact?: string; prefix?: string; regex?: string } {
+  public _render(scope: IConstruct, field: string, _rules: StringMatchRules = {}): { exact?: string; prefix?: string; regex?: string } {
     const value = this.value as string;
     switch (this.kind) {
       case 'exact':
         return { exact: value };
       case 'prefix':
-        if (rules.noPrefix) {
-          fail(scope, `${field}.prefix`, value, 'prefix matching is not supported here; use exact() or regex()');
-        }
-        if (value === '' && !rules.allowEmptyPrefix) {
-          fail(scope, `${field}.prefix`, value, 'must not be empty; use present() to match any value');
-        }
         return { prefix: value };
       case 'regex':
         if (value === '') {
-          fail(scope, `${field}.regex`, value, 'must not be empty');
+          fail(scope, `${field}.regex`, value, 'must not be empty; use present() to match any value');
         }
         validateRegex(scope, `${field}.regex`, value);
         return { regex: value };
       default:
-        if (!rules.allowPresent) {
-          fail(scope, field, 'present()', 'a presence match is only valid for headers and withoutHeaders');
-        }
         return {};
     }
   }

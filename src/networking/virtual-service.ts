@@ -8,7 +8,7 @@ import { TlsRoute, TlsRouteOptions } from './tls-route';
 import { IVirtualService } from './virtual-service-ref';
 import * as k from '../../imports/networking.istio.io';
 import { IstioResource, IstioResourceProps } from '../core/istio-resource';
-import { fail, isIpAddress, validateDnsLabel, validateExportTo, validateHost, validateResourceName } from '../core/validation';
+import { fail, isIpAddress, validationMessage, validateDnsLabel, validateExportTo, validateHost, validateResourceName } from '../core/validation';
 
 /**
  * Properties of a VirtualService.
@@ -251,20 +251,13 @@ export class VirtualService extends IstioResource implements IVirtualService {
   private validateAtSynth(): string[] {
     const errors: string[] = [];
     if (this.httpRoutes.length + this.tcpRoutes.length + this.tlsRoutes.length === 0) {
-      errors.push(`${this.node.path}: VirtualService has no routes; add one with addHttpRoute(), addTcpRoute() or addTlsRoute()`);
+      errors.push(validationMessage('http, tcp, tls', [],
+        'a VirtualService needs at least one route; add one with addHttpRoute(), addTcpRoute() or addTlsRoute()'));
     }
-    for (const [kind, routes] of [['http', this.httpRoutes], ['tcp', this.tcpRoutes]] as const) {
-      const catchAll = routes.findIndex(r => r._catchAll);
-      if (catchAll >= 0 && catchAll < routes.length - 1) {
-        errors.push(`${this.node.path}: ${kind}[${catchAll}] has no match and takes all traffic, so ${kind}[${catchAll + 1}] and later routes are never used; add a match or move it last`);
-      }
-    }
-    for (const route of [...this.httpRoutes, ...this.tcpRoutes, ...this.tlsRoutes]) {
-      for (const { field, destination } of route._destinations()) {
-        const error = destination._checkSubset(this, field, this.namespace);
-        if (error !== undefined) errors.push(error);
-      }
-    }
+    // A catch-all route before others leaves them unreachable: Istio accepts it and
+    // `istioctl analyze` reports it (IST0130/IST0131); it is not an error here.
+    // A subset that no DestinationRule of this app defines may be defined outside it: Istio
+    // accepts it, and `istioctl analyze` reports a missing one (IST0101).
     return errors;
   }
 }

@@ -11,7 +11,7 @@ import {
 } from './security-validation';
 import * as k from '../../imports/security.istio.io';
 import { IstioResource, IstioResourceProps } from '../core/istio-resource';
-import { assertUnique, fail, validateDnsLabel, validateIpOrCidr, validatePort } from '../core/validation';
+import { check as checkValue, fail, validateDnsLabel, validateIpOrCidr, validateEnum, validatePort, validationMessage } from '../core/validation';
 import { WorkloadSelector } from '../core/workload-selector';
 
 /**
@@ -212,6 +212,7 @@ export class AuthorizationPolicy extends IstioResource {
 
   public constructor(scope: Construct, id: string, props: AuthorizationPolicyProps = {}) {
     super(scope, id, props);
+    validateEnum(this, 'action', props.action, AuthorizationAction);
     this.action = props.action ?? AuthorizationAction.ALLOW;
     this.actionSet = props.action !== undefined;
     this.provider = props.provider;
@@ -276,10 +277,10 @@ export class AuthorizationPolicy extends IstioResource {
 
   private validatePolicy(): string[] {
     if (this.action === AuthorizationAction.CUSTOM && this.rules.length === 0) {
-      return [`${this.node.path}: rules [] is invalid: a CUSTOM policy without rules never delegates any request; add a rule (an empty rule {} matches every request)`];
+      return [validationMessage('rules', [], 'a CUSTOM policy without rules never delegates any request; add a rule (an empty rule {} matches every request)')];
     }
     if (this.action === AuthorizationAction.DENY && this.rules.length === 0) {
-      return [`${this.node.path}: rules [] is invalid: Istio rejects a DENY policy without rules (it would never deny anything); add a rule (an empty rule {} denies every request)`];
+      return [validationMessage('rules', [], 'Istio rejects a DENY policy without rules (it would never deny anything); add a rule (an empty rule {} denies every request)')];
     }
     return [];
   }
@@ -326,7 +327,6 @@ export class AuthorizationPolicy extends IstioResource {
     const principals = (list: Principal[] | undefined, name: string) => list?.map((p, i) => p._render(scope, `${field}.${name}[${i}]`, this.trustDomain, ns));
     const strings = (list: string[] | undefined, name: string, check: (f: string, v: string) => void) => {
       list?.forEach((v, i) => check(`${field}.${name}[${i}]`, v));
-      if (list) assertUnique(scope, `${field}.${name}`, list, v => v);
       return list;
     };
     const namespace = (f: string, v: string) => (v.includes('*') ? validateStringMatch(scope, f, v, 'namespace') : validateDnsLabel(scope, f, v));
@@ -378,7 +378,6 @@ function renderOperation(scope: IConstruct, field: string, operation: Authorizat
     if (values === undefined) return undefined;
     if (values.length === 0) fail(scope, `${field}.${name}`, values, 'must not be empty; leave the field out to match any value');
     values.forEach((v, i) => check(`${field}.${name}[${i}]`, v));
-    assertUnique(scope, `${field}.${name}`, values, v => v);
     return [...values];
   };
   const host = (f: string, v: string) => validateStringMatch(scope, f, v, 'host');
@@ -413,13 +412,19 @@ function renderCondition(scope: IConstruct, field: string, condition: Authorizat
     if (values.length === 0) fail(scope, `${field}.${name}`, values, 'must not be empty; leave the field out instead');
     values.forEach((v, i) => {
       const f = `${field}.${name}[${i}]`;
-      if (isIpConditionKey(condition.key)) validateIpOrCidr(scope, f, v);
-      else if (condition.key === 'source.serviceAccount') validateServiceAccountRef(scope, f, v);
-      else if (condition.key === 'destination.port') validatePort(scope, f, /^\d+$/.test(v) ? Number(v) : NaN);
-      else if (typeof v !== 'string' || v.length === 0) fail(scope, f, v, 'must be a non-empty string');
+      if (isIpConditionKey(condition.key)) {validateIpOrCidr(scope, f, v);} else if (condition.key === 'source.serviceAccount') {validateServiceAccountRef(scope, f, v);} else if (condition.key === 'destination.port') {
+        // Istio parses the value as an unsigned integer up to 65535 (0 included).
+        checkValue(typeof v === 'string' && /^\d+$/.test(v) && Number(v) <= 65535, scope, f, v, 'must be a port number from 0 to 65535');
+      } else if (typeof v !== 'string' || v.length === 0) {fail(scope, f, v, 'must be a non-empty string');}
     });
     return [...values];
   };
+  if (condition.key === 'source.serviceAccount') {
+    for (const name of ['values', 'notValues'] as const) {
+      const list = condition[name];
+      if (list && list.length > MAX_SERVICE_ACCOUNTS) fail(scope, `${field}.${name}`, list, `takes at most ${MAX_SERVICE_ACCOUNTS} service accounts`);
+    }
+  }
   const values = check(condition.values, 'values');
   const notValues = check(condition.notValues, 'notValues');
   if (values === undefined && notValues === undefined) {

@@ -1,10 +1,9 @@
 import { ApiObject, Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
-import { registerPeerAuthentication } from './mtls-conflict';
 import { DEFAULT_ROOT_NAMESPACE } from './security-validation';
 import * as k from '../../imports/security.istio.io';
 import { IstioResource, IstioResourceProps } from '../core/istio-resource';
-import { fail, validatePort } from '../core/validation';
+import { fail, validateEnum, validatePort } from '../core/validation';
 import { WorkloadSelector } from '../core/workload-selector';
 
 /**
@@ -140,8 +139,9 @@ export class PeerAuthentication extends IstioResource {
 
   public constructor(scope: Construct, id: string, props: PeerAuthenticationProps = {}) {
     super(scope, id, props);
+    validateEnum(this, 'mtls.mode', props.mtls, MtlsMode);
     this.mtls = props.mtls;
-    this.selector = props.selector;
+    this.selector = props.selector?._asPolicySelector();
     this.meshRootNamespace = props.meshRootNamespace ?? DEFAULT_ROOT_NAMESPACE;
     for (const port of props.portLevelMtls ?? []) this.addPortMtls(port.port, port.mode);
 
@@ -149,7 +149,6 @@ export class PeerAuthentication extends IstioResource {
       metadata: props.metadata,
       spec: Lazy.any({ produce: () => this._toKube() }),
     });
-    registerPeerAuthentication(this);
   }
 
   /**
@@ -158,6 +157,15 @@ export class PeerAuthentication extends IstioResource {
    */
   public get isMeshWide(): boolean {
     return this.selector === undefined && this.namespace === this.meshRootNamespace;
+  }
+
+  /** The selector's labels; port-level modes need at least one (the CRD's rule). */
+  private selectorLabels(): Record<string, string> {
+    const labels = this.selector!._labels(this, 'selector.matchLabels', true);
+    if (this.ports.size > 0 && Object.keys(labels).length === 0) {
+      fail(this, 'selector.matchLabels', labels, 'portLevelMtls needs a selector with at least one label');
+    }
+    return labels;
   }
 
   /**
@@ -169,6 +177,7 @@ export class PeerAuthentication extends IstioResource {
       fail(this, field, mode, 'port-level mTLS needs a workload selector; Istio rejects it on mesh-wide and namespace-wide policies');
     }
     validatePort(this, field, port);
+    validateEnum(this, `${field}.mode`, mode, MtlsMode);
     if (this.ports.has(port)) {
       fail(this, field, mode, `port ${port} already has mode ${this.ports.get(port)}; cannot set it again`);
     }
@@ -201,7 +210,7 @@ export class PeerAuthentication extends IstioResource {
       portLevelMtls[String(port)] = { mode: this.ports.get(port)! };
     }
     return {
-      ...(this.selector ? { selector: { matchLabels: this.selector._labels(this, 'selector.matchLabels') } } : {}),
+      ...(this.selector ? { selector: { matchLabels: this.selectorLabels() } } : {}),
       ...(this.mtls !== undefined ? { mtls: { mode: this.mtls } } : {}),
       ...(this.ports.size > 0 ? { portLevelMtls } : {}),
     };

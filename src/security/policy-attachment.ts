@@ -48,7 +48,7 @@ export class PolicyAttachment {
   /** Renders `selector` and `targetRefs`, validating them against the policy's namespace. */
   public render(namespace: string | undefined, rootNamespace: string): RenderedAttachment {
     if (this.selector !== undefined) {
-      return { selector: { matchLabels: this.selector._labels(this.scope, 'selector.matchLabels') } };
+      return { selector: { matchLabels: this.selector._labels(this.scope, 'selector.matchLabels', true) } };
     }
     if (this.targetRefs.length === 0) return {};
     const seen = new Set<string>();

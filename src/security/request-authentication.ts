@@ -1,11 +1,12 @@
 import { ApiObject, Duration, Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
+import { jwksUriProblem, validateJwks } from './jwks';
 import { PolicyAttachment } from './policy-attachment';
 import { PolicyTargetReference } from './policy-target-reference';
-import { DEFAULT_ROOT_NAMESPACE, isHttpUrl } from './security-validation';
+import { DEFAULT_ROOT_NAMESPACE } from './security-validation';
 import * as k from '../../imports/security.istio.io';
 import { IstioResource, IstioResourceProps } from '../core/istio-resource';
-import { assertUnique, check, fail, renderDuration, validateDuration } from '../core/validation';
+import { check, fail, renderDuration, validateDuration } from '../core/validation';
 import { WorkloadSelector } from '../core/workload-selector';
 
 /**
@@ -154,7 +155,6 @@ export interface RequestAuthenticationProps extends IstioResourceProps {
 }
 
 const HEADER_NAME = /^[-_A-Za-z0-9]+$/;
-const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 const MAX_JWT_RULES = 4096;
 const MAX_SPACE_DELIMITED_CLAIMS = 64;
 const MAX_JWKS_URI = 2048;
@@ -227,39 +227,38 @@ export class RequestAuthentication extends IstioResource {
 
   private renderJwtRule(field: string, rule: JwtRule): Record<string, unknown> {
     const issuer = rule.issuer;
-    check(typeof issuer === 'string' && issuer.length > 0 && !/\s/.test(issuer), this, `${field}.issuer`, issuer,
-      'must be the non-empty issuer (iss claim) of the tokens, without spaces');
-    if (issuer.includes('://') || /^https?\W/i.test(issuer)) {
-      check(isHttpUrl(issuer), this, `${field}.issuer`, issuer, 'an issuer URL must be a valid http:// or https:// URL such as "https://accounts.example.com"');
-    }
+    check(typeof issuer === 'string' && issuer.length > 0, this, `${field}.issuer`, issuer,
+      'must be the non-empty issuer (iss claim) of the tokens, e.g. "https://accounts.example.com"');
 
     if (rule.jwksUri !== undefined && rule.jwks !== undefined) {
       fail(this, `${field}.jwks`, rule.jwks, 'set only one of jwksUri and jwks');
     }
     if (rule.jwksUri !== undefined) {
-      check(rule.jwksUri.length <= MAX_JWKS_URI && isHttpUrl(rule.jwksUri), this, `${field}.jwksUri`, rule.jwksUri,
-        `must be an http:// or https:// URL of at most ${MAX_JWKS_URI} characters`);
+      const problem = typeof rule.jwksUri !== 'string' || rule.jwksUri.length === 0 || rule.jwksUri.length > MAX_JWKS_URI
+        ? `must be 1 to ${MAX_JWKS_URI} characters` : jwksUriProblem(rule.jwksUri);
+      if (problem !== undefined) {
+        fail(this, `${field}.jwksUri`, rule.jwksUri, `must be an http:// or https:// URL such as "https://example.com/.well-known/jwks.json": it ${problem}`);
+      }
     }
     if (rule.jwks !== undefined) validateJwks(this, `${field}.jwks`, rule.jwks);
 
-    const strings = (values: string[] | undefined, name: string, pattern: RegExp, what: string) => {
-      values?.forEach((v, i) => check(typeof v === 'string' && pattern.test(v), this, `${field}.${name}[${i}]`, v, what));
-      if (values) assertUnique(this, `${field}.${name}`, values, v => v);
+    // Istio only requires non-empty strings here (duplicates are harmless).
+    const strings = (values: string[] | undefined, name: string, what: string) => {
+      values?.forEach((v, i) => check(typeof v === 'string' && v.length > 0, this, `${field}.${name}[${i}]`, v, what));
       return values && values.length > 0 ? [...values] : undefined;
     };
-    const audiences = strings(rule.audiences, 'audiences', /^\S+$/, 'must be a non-empty audience without spaces');
-    const fromParams = strings(rule.fromParams, 'fromParams', TOKEN, 'must be a query parameter name');
-    const fromCookies = strings(rule.fromCookies, 'fromCookies', TOKEN, 'must be a cookie name');
-    const spaceDelimitedClaims = strings(rule.spaceDelimitedClaims, 'spaceDelimitedClaims', /^\S+$/, 'must be a claim name');
+    const audiences = strings(rule.audiences, 'audiences', 'must be a non-empty audience');
+    const fromParams = strings(rule.fromParams, 'fromParams', 'must be a non-empty query parameter name');
+    const fromCookies = strings(rule.fromCookies, 'fromCookies', 'must be a non-empty cookie name');
+    const spaceDelimitedClaims = strings(rule.spaceDelimitedClaims, 'spaceDelimitedClaims', 'must be a non-empty claim name');
     if ((spaceDelimitedClaims?.length ?? 0) > MAX_SPACE_DELIMITED_CLAIMS) {
       fail(this, `${field}.spaceDelimitedClaims`, spaceDelimitedClaims, `takes at most ${MAX_SPACE_DELIMITED_CLAIMS} claims`);
     }
 
     const fromHeaders = rule.fromHeaders?.map((h, i) => {
-      check(TOKEN.test(h.name), this, `${field}.fromHeaders[${i}].name`, h.name, 'must be an HTTP header name');
+      check(typeof h.name === 'string' && h.name.length > 0, this, `${field}.fromHeaders[${i}].name`, h.name, 'must be a non-empty HTTP header name');
       return { name: h.name, ...(h.prefix !== undefined ? { prefix: h.prefix } : {}) };
     });
-    if (rule.fromHeaders) assertUnique(this, `${field}.fromHeaders`, rule.fromHeaders, h => h.name.toLowerCase());
 
     if (rule.outputPayloadToHeader !== undefined) {
       check(HEADER_NAME.test(rule.outputPayloadToHeader), this, `${field}.outputPayloadToHeader`, rule.outputPayloadToHeader,
@@ -270,7 +269,6 @@ export class RequestAuthentication extends IstioResource {
       check(typeof c.claim === 'string' && /^\S+$/.test(c.claim), this, `${field}.outputClaimToHeaders[${i}].claim`, c.claim, 'must be a non-empty claim name');
       return { header: c.header, claim: c.claim };
     });
-    if (rule.outputClaimToHeaders) assertUnique(this, `${field}.outputClaimToHeaders`, rule.outputClaimToHeaders, c => c.header.toLowerCase());
 
     validateDuration(this, `${field}.timeout`, rule.timeout);
 
@@ -286,7 +284,7 @@ export class RequestAuthentication extends IstioResource {
       outputClaimToHeaders: outputClaimToHeaders && outputClaimToHeaders.length > 0 ? outputClaimToHeaders : undefined,
       forwardOriginalToken: rule.forwardOriginalToken,
       spaceDelimitedClaims,
-      timeout: renderDuration(rule.timeout),
+      timeout: renderDuration(rule.timeout, this, `${field}.timeout`),
     };
     for (const key of Object.keys(out)) if (out[key] === undefined) delete out[key];
     return out;
@@ -308,17 +306,4 @@ class RequestAuthenticationResource extends k.RequestAuthentication {
     }
     return json;
   }
-}
-
-/** An inline JWKS: a JSON object with a non-empty `keys` array of objects with `kty`. */
-function validateJwks(scope: Construct, field: string, jwks: string): void {
-  let parsed: any;
-  try {
-    parsed = JSON.parse(jwks);
-  } catch (e) {
-    fail(scope, field, jwks.length > 60 ? `${jwks.slice(0, 57)}...` : jwks, `must be a JSON Web Key Set document (${(e as Error).message})`);
-  }
-  const ok = parsed !== null && typeof parsed === 'object' && Array.isArray(parsed.keys) && parsed.keys.length > 0
-    && parsed.keys.every((key: any) => key !== null && typeof key === 'object' && typeof key.kty === 'string');
-  if (!ok) fail(scope, field, jwks.length > 60 ? `${jwks.slice(0, 57)}...` : jwks, 'must be a JSON Web Key Set: {"keys": [{"kty": ..., ...}]}');
 }

@@ -97,12 +97,15 @@ export function validateRequestPrincipal(scope: IConstruct | undefined, field: s
   }
 }
 
-/** A service account reference, `<namespace>/<name>`, at most 320 characters. */
+/**
+ * A service account, `<name>` or `<namespace>/<name>`, as Istio's CheckServiceAccount accepts
+ * it: non-empty parts, no "*", at most 320 characters.
+ */
 export function validateServiceAccountRef(scope: IConstruct | undefined, field: string, value: string): void {
-  const parts = value.split('/');
-  const ok = value.length <= 320 && parts.length === 2 && parts[0].length <= 63
-    && /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(parts[0]) && parts[1].length <= 253 && SERVICE_ACCOUNT_NAME.test(parts[1]);
-  if (!ok) fail(scope, field, value, 'must be "<namespace>/<service account name>", e.g. "bookinfo/bookinfo-reviews" (at most 320 characters)');
+  const parts = typeof value === 'string' ? value.split('/') : [];
+  const ok = typeof value === 'string' && value.length > 0 && value.length <= 320 && !value.includes('*')
+    && parts.length <= 2 && parts.every(p => p.length > 0);
+  if (!ok) fail(scope, field, value, 'must be "<service account>" or "<namespace>/<service account>", e.g. "bookinfo/bookinfo-reviews" (no "*", at most 320 characters)');
 }
 
 const CONDITION_KEYS = [
@@ -111,21 +114,36 @@ const CONDITION_KEYS = [
 ];
 const IP_CONDITION_KEYS = ['source.ip', 'remote.ip', 'destination.ip'];
 
-/** A `when` condition key Istio supports. */
+/** Keys Istio reads as `<prefix>[<name>]`. */
+const MAP_KEY_PREFIXES = ['request.headers', 'request.experimental.inline.headers', 'request.auth.claims', 'experimental.envoy.filters.'];
+
+/**
+ * A `when` condition key Istio's webhook accepts (pkg/config/security ValidateAttribute): one
+ * of the keys above, or a key starting with `request.headers`,
+ * `request.experimental.inline.headers`, `request.auth.claims` or `experimental.envoy.filters.`
+ * that ends in `[<name>]` with a non-empty name.
+ */
 export function validateConditionKey(scope: IConstruct | undefined, field: string, key: string): void {
-  const ok = CONDITION_KEYS.includes(key)
-    || /^request\.(experimental\.inline\.)?headers\[[^\[\]\s]+\]$/.test(key)
-    || /^request\.auth\.claims(\[[^\[\]\s]+\])+$/.test(key)
-    || /^experimental\.envoy\.filters\.[A-Za-z0-9_.]+\[[^\[\]\s]+\](\[[^\[\]\s]+\])*$/.test(key);
-  if (!ok) {
-    fail(scope, field, key, `must be one of ${CONDITION_KEYS.join(', ')}, request.headers[<name>], request.experimental.inline.headers[<name>], request.auth.claims[<claim>]([<nested>]...) or experimental.envoy.filters.*`);
+  if (typeof key === 'string' && CONDITION_KEYS.includes(key)) return;
+  if (typeof key === 'string' && MAP_KEY_PREFIXES.some(p => key.startsWith(p))) {
+    const open = key.indexOf('[');
+    if (key.endsWith(']') && open > 0 && open < key.length - 2) return;
+    fail(scope, field, key, 'must have the form "<attribute>[<name>]", e.g. "request.headers[x-token]" or "request.auth.claims[groups]"');
   }
+  const replaced: Record<string, string> = {
+    'destination.namespace': 'it is replaced by the policy\'s namespace (metadata.namespace)',
+    'destination.name': 'it was only supported in v1alpha1',
+    'destination.user': 'it was only supported in v1alpha1',
+  };
+  const why = replaced[key] ?? (typeof key === 'string' && key.startsWith('destination.labels') ? 'it is replaced by the policy\'s selector' : undefined);
+  fail(scope, field, key, `${why ? `${why}; a key ` : ''}must be one of ${CONDITION_KEYS.join(', ')}, `
+    + 'request.headers[<name>], request.experimental.inline.headers[<name>], request.auth.claims[<claim>] or experimental.envoy.filters.<filter>[<key>]');
 }
 
 /** Source fields Istio rejects in the rules of a CUSTOM policy. */
 export const CUSTOM_UNSUPPORTED_SOURCE_FIELDS = [
   'principals', 'notPrincipals', 'requestPrincipals', 'notRequestPrincipals',
-  'namespaces', 'notNamespaces', 'serviceAccounts', 'notServiceAccounts',
+  'namespaces', 'notNamespaces', 'serviceAccounts', 'notServiceAccounts', 'trustDomains', 'notTrustDomains',
 ];
 
 /** Whether the CUSTOM action rejects a `when` key. */

@@ -4,8 +4,9 @@ import { AccessLoggingOptions } from './access-logging';
 import { MetricsOptions, MetricsOverride } from './metrics';
 import { TracingOptions } from './tracing';
 import * as k from '../../imports/telemetry.istio.io';
+import { validateCelExpression } from '../core/cel';
 import { IstioResource, IstioResourceProps } from '../core/istio-resource';
-import { assertUnique, check, fail, renderDuration, validateDuration, validatePercentage } from '../core/validation';
+import { check, fail, renderDuration, validateDuration, validatePercentage, validationMessage } from '../core/validation';
 import { WorkloadSelector } from '../core/workload-selector';
 import { PolicyAttachment } from '../security/policy-attachment';
 import { PolicyTargetReference } from '../security/policy-target-reference';
@@ -104,11 +105,11 @@ export class Telemetry extends IstioResource {
   }
 
   /**
-   * Sets tracing. Istio supports a single tracing entry per resource.
+   * Adds a tracing entry. Istio accepts several entries and several providers, but warns
+   * that only one of each is supported today (`istioctl analyze` reports it).
    */
   public addTracing(options: TracingOptions): void {
     const field = `tracing[${this.tracing.length}]`;
-    if (this.tracing.length > 0) fail(this, field, options.providers ?? [], 'Istio supports only one tracing entry per Telemetry; configure it in the first one');
     this.renderTracing(field, options);
     this.tracing.push(options);
   }
@@ -152,18 +153,14 @@ export class Telemetry extends IstioResource {
 
   private validateTelemetry(): string[] {
     if (this.tracing.length + this.accessLogging.length + this.metrics.length === 0) {
-      return [`${this.node.path}: spec {} is invalid: a Telemetry without tracing, accessLogging or metrics changes nothing; add one with addTracing(), addAccessLogging() or addMetrics()`];
+      return [validationMessage('spec', {}, 'a Telemetry without tracing, accessLogging or metrics changes nothing; add one with addTracing(), addAccessLogging() or addMetrics()')];
     }
     return [];
   }
 
-  private providers(field: string, providers: string[] | undefined, max?: number): Array<{ name: string }> | undefined {
+  private providers(field: string, providers: string[] | undefined): Array<{ name: string }> | undefined {
     if (providers === undefined) return undefined;
     providers.forEach((p, i) => validateProviderName(this, `${field}[${i}].name`, p));
-    assertUnique(this, field, providers, p => p);
-    if (max !== undefined && providers.length > max) {
-      fail(this, field, providers, `Istio supports at most ${max} provider here`);
-    }
     return providers.length > 0 ? providers.map(name => ({ name })) : undefined;
   }
 
@@ -178,7 +175,7 @@ export class Telemetry extends IstioResource {
       }
     }
     return strip({
-      providers: this.providers(`${field}.providers`, options.providers, 1),
+      providers: this.providers(`${field}.providers`, options.providers),
       randomSamplingPercentage: options.randomSamplingPercentage,
       customTags: customTags && Object.keys(customTags).length > 0 ? customTags : undefined,
       disableSpanReporting: options.disableSpanReporting,
@@ -205,7 +202,7 @@ export class Telemetry extends IstioResource {
       providers: this.providers(`${field}.providers`, options.providers),
       overrides: options.overrides && options.overrides.length > 0
         ? options.overrides.map((o, i) => this.renderOverride(`${field}.overrides[${i}]`, o)) : undefined,
-      reportingInterval: renderDuration(options.reportingInterval),
+      reportingInterval: renderDuration(options.reportingInterval, this, `${field}.reportingInterval`),
     });
   }
 
@@ -224,7 +221,9 @@ export class Telemetry extends IstioResource {
         check(TAG_NAME.test(tag), this, `${field}.tagOverrides`, tag, 'a tag name must be letters, digits and "_", not starting with a digit');
         const t = override.tagOverrides[tag];
         if (t.operation === 'UPSERT') {
-          validateCelExpression(this, `${field}.tagOverrides[${JSON.stringify(tag)}].value`, t.value ?? '');
+          // Istio requires the value of an UPSERT but does not parse it at admission.
+          check(typeof t.value === 'string' && t.value.trim() !== '', this, `${field}.tagOverrides[${JSON.stringify(tag)}].value`, t.value,
+            'is required for an UPSERT: a CEL expression such as "request.host"');
         }
         tagOverrides[tag] = strip({ operation: t.operation, value: t.value });
       }
@@ -245,30 +244,4 @@ function strip(obj: Record<string, unknown>): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(obj)) if (value !== undefined) out[key] = value;
   return out;
-}
-
-/**
- * A light syntax check of a CEL expression (Istio compiles it): non-empty, balanced
- * brackets and closed string literals.
- */
-function validateCelExpression(scope: Construct, field: string, expression: string): void {
-  const expected = 'must be a CEL expression such as "response.code >= 400" (non-empty, with balanced brackets and closed quotes)';
-  if (typeof expression !== 'string' || expression.trim().length === 0) fail(scope, field, expression, expected);
-  const stack: string[] = [];
-  const pairs: Record<string, string> = { ')': '(', ']': '[', '}': '{' };
-  let quote: string | undefined;
-  for (let i = 0; i < expression.length; i++) {
-    const c = expression[i];
-    if (quote) {
-      if (c === '\\') i++;
-      else if (c === quote) quote = undefined;
-    } else if (c === '"' || c === '\'') {
-      quote = c;
-    } else if (c === '(' || c === '[' || c === '{') {
-      stack.push(c);
-    } else if (c in pairs) {
-      if (stack.pop() !== pairs[c]) fail(scope, field, expression, expected);
-    }
-  }
-  if (quote || stack.length > 0) fail(scope, field, expression, expected);
 }

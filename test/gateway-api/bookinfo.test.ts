@@ -72,14 +72,16 @@ describe('bookinfo on the Gateway API (BOOKINFO_INGRESS=gateway-api)', () => {
     expectValidManifests(app);
   });
 
-  test('scenario jason-v2 matches the end-user header; mtls-strict adds a STRICT PeerAuthentication', () => {
+  test('scenario jason-v2 matches the end-user header; STRICT mutual TLS, PERMISSIVE in the permissive scenario', () => {
     const jason = synth(Scenario.JASON_V2).application;
     expect(route(jason, 'reviews').rules).toEqual([
       { matches: [{ headers: [{ name: 'end-user', value: 'jason' }] }], backendRefs: [to('reviews-v2')] },
       { backendRefs: [to('reviews-v1')] },
     ]);
-    const strict = synth(Scenario.MTLS_STRICT).application;
-    expect(strict.find(o => o.kind === 'PeerAuthentication').spec).toEqual({ mtls: { mode: 'STRICT' } });
+    expect(jason.find(o => o.kind === 'PeerAuthentication').spec).toEqual({ mtls: { mode: 'STRICT' } });
+    const permissive = synth(Scenario.PERMISSIVE).application;
+    expect(permissive.find(o => o.kind === 'PeerAuthentication').spec).toEqual({ mtls: { mode: 'PERMISSIVE' } });
+    expect(permissive.filter(o => o.kind === 'HTTPRoute').map(o => o.metadata.name)).toEqual(['bookinfo']);
   });
 
   test('every object passes the independent validators, and re-synth is byte-identical', () => {

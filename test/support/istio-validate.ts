@@ -20,6 +20,7 @@ export function manifestProblems(manifests: any[]): string[] {
     input: JSON.stringify(manifests),
     maxBuffer: 256 * 1024 * 1024,
     encoding: 'utf-8',
+    env: process.env, // jest's, which tests may change
   });
   const { problems, notes } = JSON.parse(out) as { problems: string[]; notes: string[] };
   for (const note of notes) console.warn(note);

@@ -1,0 +1,55 @@
+// Runs a TypeScript cdk8s app fast: esbuild bundles it (with the library and cdk8s) into one
+// CommonJS file, cached under node_modules/.cache until one of its inputs changes, and the
+// bundle runs in this process. Type-checking is `npm test`'s job, as with `ts-node --transpile-only`.
+//
+//   node projenrc/run-app.mjs APP.ts                  # the `app` of cdk8s.yaml: writes to $CDK8S_OUTDIR
+//   node projenrc/run-app.mjs APP.ts --outdir dist    # `npm run synth`: a fresh dist/ without the cdk8s CLI
+import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { basename, dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const [entry, ...options] = process.argv.slice(2);
+const outdirAt = options.lastIndexOf('--outdir'); // the last one wins: `npm run synth -- --outdir DIR`
+const outdir = outdirAt >= 0 ? options[outdirAt + 1] : undefined;
+if (!entry || options.some((option, i) => option !== '--outdir' && options[i - 1] !== '--outdir') || (outdirAt >= 0 && !outdir)) {
+  console.error('usage: node projenrc/run-app.mjs APP.ts [--outdir DIR]');
+  process.exit(2);
+}
+
+const self = fileURLToPath(import.meta.url);
+const root = resolve(dirname(self), '..');
+const cache = join(root, 'node_modules', '.cache', 'cdk8s-istio');
+const bundle = join(cache, `${basename(entry, '.ts')}.${Buffer.from(resolve(entry)).toString('base64url').slice(-24)}.cjs`);
+const inputsFile = `${bundle}.inputs.json`;
+
+/** The bundle is current when it is newer than this script and every file esbuild read to build it. */
+function upToDate() {
+  if (!existsSync(bundle) || !existsSync(inputsFile)) return false;
+  const built = statSync(bundle).mtimeMs;
+  return [self, ...JSON.parse(readFileSync(inputsFile, 'utf-8'))].every(file => existsSync(file) && statSync(file).mtimeMs <= built);
+}
+
+if (!upToDate()) {
+  const esbuild = await import('esbuild');
+  mkdirSync(cache, { recursive: true });
+  const result = await esbuild.build({
+    absWorkingDir: root,
+    entryPoints: [resolve(entry)],
+    bundle: true,
+    platform: 'node',
+    target: `node${process.versions.node.split('.')[0]}`,
+    format: 'cjs',
+    outfile: bundle,
+    metafile: true,
+    logLevel: 'error',
+    tsconfig: join(root, 'tsconfig.dev.json'),
+  });
+  writeFileSync(inputsFile, JSON.stringify(Object.keys(result.metafile.inputs).map(file => resolve(root, file))));
+}
+if (outdir) {
+  rmSync(outdir, { recursive: true, force: true });
+  process.env.CDK8S_OUTDIR = resolve(outdir);
+}
+
+createRequire(import.meta.url)(bundle);

@@ -1,0 +1,328 @@
+import { parse as parseYaml } from 'yaml';
+import { CLUSTER_DOMAIN, covers, toFqdn } from './hosts';
+import { LabelIndex, labelSelector, parseSelector, Selector } from './labels';
+import { isObject, Json, objects, Origin, Resource, stringMap, strings } from './resource';
+
+/**
+ * The mesh model: every object of an app (or of a set of YAML files) indexed the way Istio
+ * relates them: Services and ServiceEntries by host, workloads by the labels of their pod
+ * templates, Istio configuration by kind and namespace, and the mesh config. The analyzers
+ * read it; a mesh graph can be drawn from it. Internal.
+ */
+
+/** The controllers whose pod templates the model resolves selectors against. */
+const POD_TEMPLATE_PATHS: Record<string, string[]> = {
+  Deployment: ['spec', 'template'],
+  StatefulSet: ['spec', 'template'],
+  DaemonSet: ['spec', 'template'],
+  ReplicaSet: ['spec', 'template'],
+  ReplicationController: ['spec', 'template'],
+  Job: ['spec', 'template'],
+  CronJob: ['spec', 'jobTemplate', 'spec', 'template'],
+};
+
+/** A set of pods: a Pod, or the pod template of a controller. */
+export interface Workload {
+  readonly resource: Resource;
+  readonly namespace: string;
+  /** Labels of the pods. */
+  readonly labels: Record<string, string>;
+  /** Annotations of the pods. */
+  readonly annotations: Record<string, string>;
+  /** The pod spec. */
+  readonly podSpec: Json;
+}
+
+/** A host in the service registry: a Kubernetes Service or a ServiceEntry. */
+export interface RegistryHost {
+  readonly resource: Resource;
+  readonly host: string;
+  /** Service ports: number, name and protocol. */
+  readonly ports: ReadonlyArray<{ number: number; name: string; protocol?: string; targetPort?: string }>;
+  /** The selector of the pods behind it; undefined when it selects none (external hosts). */
+  readonly selector?: Selector;
+}
+
+/** How the model is built. */
+export interface ModelOptions {
+  /**
+   * Whether the objects are all there is (istioctl offline): a reference to something absent
+   * is a finding. When false (synthesis of an app that may be deployed beside other things),
+   * only references into namespaces where the objects define things of that kind are checked.
+   */
+  readonly complete: boolean;
+  /** Mesh config (`MeshConfig` as JSON) given from outside; overrides the `istio` ConfigMap. */
+  readonly meshConfig?: Json;
+  /**
+   * Assume `istio-system/istio-ingressgateway` (pods `istio: ingressgateway`, ports
+   * 80/443/31400/15443) when no workload carries `istio: ingressgateway`, as istioctl does.
+   */
+  readonly assumeIngressGateway: boolean;
+}
+
+/** One object and where it came from, as the model takes it. */
+export interface ModelInput {
+  readonly json: Json;
+  readonly origin?: Origin;
+}
+
+export class MeshModel {
+  public readonly resources: Resource[] = [];
+  public readonly workloads = new LabelIndex<Workload>();
+  public readonly workloadList: Workload[] = [];
+  /** The mesh config: the `mesh` key of the `istio` ConfigMap, or given. */
+  public readonly meshConfig: Json;
+  public readonly rootNamespace: string;
+  /** Objects the model assumed (the default ingress gateway); never reported on. */
+  public readonly assumed = new Set<Resource>();
+  public readonly complete: boolean;
+
+  private readonly byKind = new Map<string, Resource[]>();
+  private readonly namespaceObjects = new Map<string, Resource>();
+  private readonly services = new Map<string, RegistryHost>();
+  private readonly servicesByNamespace = new Map<string, RegistryHost[]>();
+  private readonly entryHosts = new Map<string, RegistryHost[]>();
+  private readonly wildcardEntryHosts: RegistryHost[] = [];
+  private readonly gatewaysByName = new Map<string, Resource>();
+  private readonly secretsByName = new Map<string, Resource>();
+  private readonly kindsInNamespace = new Set<string>();
+
+  public constructor(inputs: readonly ModelInput[], options: ModelOptions) {
+    this.complete = options.complete;
+    for (const input of inputs) {
+      if (!isObject(input.json)) continue;
+      this.add(new Resource(input.json, input.origin));
+    }
+    this.meshConfig = options.meshConfig ?? this.meshConfigFromObjects() ?? {};
+    this.rootNamespace = typeof this.meshConfig.rootNamespace === 'string' ? this.meshConfig.rootNamespace : 'istio-system';
+    if (options.assumeIngressGateway
+      && !this.workloadList.some(w => w.labels.istio === 'ingressgateway')) {
+      this.assumeIngressGateway();
+    }
+  }
+
+  /** Objects of a kind, in the Istio groups (`*.istio.io`). */
+  public istio(kind: string): Resource[] {
+    return this.ofKind(kind).filter(r => r.group.endsWith('istio.io'));
+  }
+
+  /** Objects of a kind of the core, apps, batch or admission groups (Kubernetes' own). */
+  public kube(kind: string): Resource[] {
+    return this.ofKind(kind).filter(r => !r.group.includes('.') || r.group.endsWith('.k8s.io') && !r.group.startsWith('gateway.'));
+  }
+
+  /** Objects of a kind of the Kubernetes Gateway API (`gateway.networking.k8s.io`). */
+  public gatewayApi(kind: string): Resource[] {
+    return this.ofKind(kind).filter(r => r.group === 'gateway.networking.k8s.io' || r.group === 'gateway.networking.x-k8s.io');
+  }
+
+  public ofKind(kind: string): Resource[] {
+    return this.byKind.get(kind) ?? [];
+  }
+
+  /** The Namespace object of that name, when the objects define it. */
+  public namespaceObject(name: string): Resource | undefined {
+    return this.namespaceObjects.get(name);
+  }
+
+  /** Every namespace that holds an object or has a Namespace object. */
+  public namespaces(): string[] {
+    const names = new Set<string>(this.namespaceObjects.keys());
+    for (const r of this.resources) if (r.namespace !== undefined && !this.assumed.has(r)) names.add(r.namespace);
+    return [...names].sort();
+  }
+
+  /**
+   * Whether a missing object of `kind` in `namespace` is a finding: always when the objects
+   * are complete, otherwise when they define objects of that kind there.
+   */
+  public expects(kind: string, namespace: string | undefined): boolean {
+    return this.complete || this.kindsInNamespace.has(`${kind}\u0000${namespace ?? ''}`);
+  }
+
+  /** The Kubernetes Service `namespace/name`. */
+  public service(namespace: string, name: string): RegistryHost | undefined {
+    return this.services.get(`${name}.${namespace}.${CLUSTER_DOMAIN}`);
+  }
+
+  public servicesIn(namespace: string): readonly RegistryHost[] {
+    return this.servicesByNamespace.get(namespace) ?? [];
+  }
+
+  /** Every Kubernetes Service. */
+  public allServices(): RegistryHost[] {
+    return [...this.services.values()];
+  }
+
+  /**
+   * What a destination host written in `namespace` resolves to: a Service by its FQDN, or a
+   * ServiceEntry host (exact, or a wildcard ServiceEntry host that covers it).
+   */
+  public lookupHost(host: string, namespace: string): RegistryHost | undefined {
+    const fqdn = toFqdn(host, namespace);
+    const service = this.services.get(fqdn);
+    if (service) return service;
+    const entries = this.entryHosts.get(fqdn);
+    if (entries && entries.length > 0) return entries[0];
+    if (fqdn.startsWith('*')) return undefined;
+    return this.wildcardEntryHosts.find(e => covers(e.host, fqdn));
+  }
+
+  /** The registry hosts a (possibly wildcard) host pattern written in `namespace` covers. */
+  public hostsCoveredBy(pattern: string, namespace: string): RegistryHost[] {
+    const fqdn = toFqdn(pattern, namespace);
+    if (!fqdn.startsWith('*')) {
+      const h = this.lookupHost(pattern, namespace);
+      return h ? [h] : [];
+    }
+    const all = [...this.services.values(), ...[...this.entryHosts.values()].flat()];
+    return all.filter(h => covers(fqdn, h.host));
+  }
+
+  /** The Istio Gateway `namespace/name`. */
+  public gateway(namespace: string, name: string): Resource | undefined {
+    return this.gatewaysByName.get(`${namespace}/${name}`);
+  }
+
+  /** The Secret `namespace/name`. */
+  public secret(namespace: string, name: string): Resource | undefined {
+    return this.secretsByName.get(`${namespace}/${name}`);
+  }
+
+  /** Workloads in `namespace` that `selector` selects. */
+  public selectWorkloads(namespace: string, selector: Selector): Workload[] {
+    return this.workloads.select(namespace, selector);
+  }
+
+  /** The workloads behind a registry host. */
+  public workloadsOf(host: RegistryHost): Workload[] {
+    if (!host.selector || !host.resource.namespace) return [];
+    return this.workloads.select(host.resource.namespace, host.selector);
+  }
+
+  private add(r: Resource): void {
+    this.resources.push(r);
+    const list = this.byKind.get(r.kind);
+    if (list) list.push(r);
+    else this.byKind.set(r.kind, [r]);
+    this.kindsInNamespace.add(`${r.kind}\u0000${r.namespace ?? ''}`);
+    if (r.kind === 'Namespace' && r.group === '') this.namespaceObjects.set(r.name, r);
+    if (r.kind === 'Secret' && r.group === '') this.secretsByName.set(r.fullName, r);
+    if (r.kind === 'Gateway' && r.group.endsWith('istio.io')) this.gatewaysByName.set(r.fullName, r);
+    if (r.kind === 'Service' && r.group === '') this.addService(r);
+    if (r.kind === 'ServiceEntry' && r.group.endsWith('istio.io')) this.addServiceEntry(r);
+    this.addWorkload(r);
+  }
+
+  private addService(r: Resource): void {
+    const fqdn = `${r.name}.${r.namespace}.${CLUSTER_DOMAIN}`;
+    const selector = stringMap(r.spec.selector);
+    const host: RegistryHost = {
+      resource: r,
+      host: fqdn,
+      ports: objects(r.spec.ports).map(p => ({
+        number: Number(p.port),
+        name: typeof p.name === 'string' ? p.name : '',
+        protocol: typeof p.protocol === 'string' ? p.protocol : undefined,
+        targetPort: p.targetPort === undefined ? undefined : String(p.targetPort),
+      })),
+      selector: Object.keys(selector).length > 0 ? labelSelector(selector) : undefined,
+    };
+    this.services.set(fqdn, host);
+    const list = this.servicesByNamespace.get(r.namespace!);
+    if (list) list.push(host);
+    else this.servicesByNamespace.set(r.namespace!, [host]);
+  }
+
+  private addServiceEntry(r: Resource): void {
+    const workloadLabels = isObject(r.spec.workloadSelector) ? stringMap(r.spec.workloadSelector.labels) : {};
+    const ports = objects(r.spec.ports).map(p => ({
+      number: Number(p.number),
+      name: typeof p.name === 'string' ? p.name : '',
+      protocol: typeof p.protocol === 'string' ? p.protocol : undefined,
+      targetPort: p.targetPort === undefined ? undefined : String(p.targetPort),
+    }));
+    for (const host of strings(r.spec.hosts)) {
+      const entry: RegistryHost = {
+        resource: r,
+        host,
+        ports,
+        selector: Object.keys(workloadLabels).length > 0 ? labelSelector(workloadLabels) : undefined,
+      };
+      const list = this.entryHosts.get(host);
+      if (list) list.push(entry);
+      else this.entryHosts.set(host, [entry]);
+      if (host.startsWith('*')) this.wildcardEntryHosts.push(entry);
+    }
+  }
+
+  private addWorkload(r: Resource): void {
+    let template: unknown;
+    if (r.kind === 'Pod' && r.group === '') {
+      template = r.json;
+    } else {
+      const path = POD_TEMPLATE_PATHS[r.kind];
+      if (!path || !(r.group === 'apps' || r.group === 'batch' || r.group === '')) return;
+      template = path.reduce<unknown>((node, key) => (isObject(node) ? node[key] : undefined), r.json);
+    }
+    if (!isObject(template)) return;
+    const metadata = isObject(template.metadata) ? template.metadata : {};
+    const workload: Workload = {
+      resource: r,
+      namespace: r.namespace!,
+      labels: stringMap(metadata.labels),
+      annotations: stringMap(metadata.annotations),
+      podSpec: isObject(template.spec) ? template.spec : {},
+    };
+    this.workloadList.push(workload);
+    this.workloads.add(workload.namespace, workload.labels, workload);
+  }
+
+  private meshConfigFromObjects(): Json | undefined {
+    const maps = this.kube('ConfigMap').filter(c => /^istio(-.+)?$/.test(c.name) && isObject(c.json.data) && typeof c.json.data.mesh === 'string');
+    const map = maps.find(c => c.name === 'istio') ?? maps[0];
+    if (!map) return undefined;
+    try {
+      const parsed = parseYaml(map.json.data.mesh);
+      return isObject(parsed) ? parsed : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
+  private assumeIngressGateway(): void {
+    const labels = { app: 'istio-ingressgateway', istio: 'ingressgateway' };
+    const deployment = new Resource({
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: { name: 'istio-ingressgateway', namespace: 'istio-system', labels },
+      spec: { selector: { matchLabels: labels }, template: { metadata: { labels }, spec: { containers: [{ name: 'istio-proxy', image: 'auto' }] } } },
+    });
+    const service = new Resource({
+      apiVersion: 'v1',
+      kind: 'Service',
+      metadata: { name: 'istio-ingressgateway', namespace: 'istio-system', labels },
+      spec: {
+        selector: labels,
+        ports: [
+          { name: 'http2', port: 80, targetPort: 8080 },
+          { name: 'https', port: 443, targetPort: 8443 },
+          { name: 'tcp', port: 31400, targetPort: 31400 },
+          { name: 'tls', port: 15443, targetPort: 15443 },
+        ],
+      },
+    });
+    for (const r of [deployment, service]) {
+      this.assumed.add(r);
+      this.add(r);
+    }
+  }
+}
+
+/** Reads a workload selector `{ matchLabels }` or a Sidecar/Gateway `{ labels }` map. */
+export function selectorOf(value: unknown): Selector | undefined {
+  if (!isObject(value)) return undefined;
+  if ('matchLabels' in value || 'matchExpressions' in value) return parseSelector(value);
+  const labels = stringMap(value.labels ?? value);
+  return labelSelector(labels);
+}
