@@ -1,8 +1,9 @@
 import * as kplus from 'cdk8s-plus-27';
 import { IConstruct } from 'constructs';
 import { qualifyHost } from './host';
+import { ServiceEntry } from './service-entry';
 import { findSubset } from './subset-registry';
-import { validateDnsLabel, validateHost, validatePort } from '../core/validation';
+import { fail, invalidMessage, validateDnsLabel, validateHost, validatePort } from '../core/validation';
 
 /**
  * A named subset of a service's endpoints, defined by a DestinationRule.
@@ -46,6 +47,18 @@ export interface HostDestinationOptions extends DestinationOptions {
 }
 
 /**
+ * Options for a destination that is a ServiceEntry.
+ */
+export interface ServiceEntryDestinationOptions extends DestinationOptions {
+  /**
+   * The host of the ServiceEntry to send traffic to.
+   *
+   * @default - the entry's first host
+   */
+  readonly host?: string;
+}
+
+/**
  * Where traffic goes: a service in the mesh (optionally a subset of it), or an external host.
  *
  * @example
@@ -71,7 +84,26 @@ export class Destination {
   }
 
   /**
-   * A subset defined by a DestinationRule of this app; the host comes from the rule.
+   * A ServiceEntry of this app: its first host, or `options.host` when that names another of
+   * its hosts. The port, when given, must be one of the entry's ports (checked at synth).
+   */
+  public static fromServiceEntry(entry: ServiceEntry, options: ServiceEntryDestinationOptions = {}): Destination {
+    const host = options.host ?? entry.hosts[0];
+    const port = options.port;
+    if (!entry.hosts.includes(host)) {
+      fail(undefined, 'Destination.fromServiceEntry host', host, `is not a host of ${entry.node.path}; its hosts are ${entry.hosts.map(h => JSON.stringify(h)).join(', ')}`);
+    }
+    return new Destination(() => host, undefined, undefined, port, false, (scope, field) => {
+      const ports = entry.portNumbers;
+      return port !== undefined && !ports.includes(port)
+        ? invalidMessage(scope, `${field}.port`, port, `${entry.node.path} has no port ${port}; its ports are ${ports.join(', ') || 'none'}`)
+        : undefined;
+    });
+  }
+
+  /**
+   * A subset defined by a DestinationRule; the host comes from the rule. For a subset of a
+   * rule this app does not own, use `Subset.fromName(host, name)`.
    */
   public static fromSubset(subset: ISubset, options: DestinationOptions = {}): Destination {
     return new Destination(() => subset.host, () => subset.namespace, subset.subsetName, options.port, false);
@@ -85,6 +117,7 @@ export class Destination {
     /** The destination port, if any. */
     public readonly port: number | undefined,
     private readonly subsetNeedsCheck: boolean,
+    private readonly synthCheck?: (scope: IConstruct, field: string) => string | undefined,
   ) {}
 
   /**
@@ -114,11 +147,14 @@ export class Destination {
   }
 
   /**
-   * Synth-time check: a subset named by string must be defined by a DestinationRule of this
-   * app for the host. Returns an error message, or undefined.
+   * Synth-time checks: a ServiceEntry destination's port must be one of the entry's, and a
+   * subset named by string must be defined by a DestinationRule of this app for the host.
+   * Returns an error message, or undefined.
    * @internal
    */
   public _checkSubset(scope: IConstruct, field: string, fromNamespace: string | undefined): string | undefined {
+    const error = this.synthCheck?.(scope, field);
+    if (error !== undefined) return error;
     if (!this.subsetNeedsCheck || this.subset === undefined) return undefined;
     const host = this.hostOf();
     const { found, known } = findSubset(scope, host, fromNamespace, this.subset);

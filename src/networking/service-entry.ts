@@ -227,6 +227,11 @@ export class ServiceEntry extends IstioResource {
     this.node.addValidation({ validate: () => this.validateRelations() });
   }
 
+  /** The numbers of the service's ports (read at synth time, when all are added). */
+  public get portNumbers(): number[] {
+    return this.ports.map(p => p.number);
+  }
+
   /**
    * Adds a port of the service.
    */
