@@ -45,7 +45,7 @@ export class WasmPlugin extends IstioResource {
     this.url = props.url;
     this.placement = new ExtensionPlacement(this, props);
     this.apiObject = new k.WasmPlugin(this, 'Resource', {
-      metadata: props.metadata,
+      metadata: this.metadataWithDefaultName(props.metadata),
       spec: Lazy.any({ produce: () => this._toKube() }),
     });
   }

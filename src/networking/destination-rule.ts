@@ -272,7 +272,7 @@ export class DestinationRule extends IstioResource {
   public constructor(scope: Construct, id: string, props: DestinationRuleProps) {
     super(scope, id, props);
     this.apiObject = new k.DestinationRule(this, 'Resource', {
-      metadata: props.metadata,
+      metadata: this.metadataWithDefaultName(props.metadata),
       spec: Lazy.any({ produce: () => this._toKube() }),
     });
     validateHost(this, 'host', props.host);

@@ -217,7 +217,7 @@ export class ServiceEntry extends IstioResource {
     this.validateSpec();
 
     this.apiObject = new k.ServiceEntry(this, 'Resource', {
-      metadata: props.metadata,
+      metadata: this.metadataWithDefaultName(props.metadata),
       spec: Lazy.any({ produce: () => this._toKube() }),
     });
 
