@@ -1,5 +1,4 @@
 import { ApiObject, Lazy } from 'cdk8s';
-import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { ISubset } from './destination';
 import { qualifyHost } from './host';
@@ -9,6 +8,7 @@ import { PortTrafficPolicyOptions, TrafficPolicyOptions } from './traffic-policy
 import { renderTrafficPolicy, tlsModesOf } from './traffic-policy-render';
 import * as k from '../../imports/networking.istio.io';
 import { IstioResource, IstioResourceProps } from '../core/istio-resource';
+import { IPodWorkload, IServiceReference } from '../core/kube-refs';
 import {
   fail, invalidMessage, nonEmpty, quote, validateDnsLabel, validateExportTo, validateHost, validateLabelKey, validateLabels,
 } from '../core/validation';
@@ -108,7 +108,7 @@ export interface DestinationRuleOptions extends IstioResourceProps {
    *
    * @default - none
    */
-  readonly workloadSubsets?: kplus.Workload[];
+  readonly workloadSubsets?: IPodWorkload[];
 }
 
 /**
@@ -231,7 +231,7 @@ export class DestinationRule extends IstioResource {
    * A DestinationRule for a cdk8s-plus Service: the host is the service's name, qualified
    * as `name.namespace.svc.cluster.local` when the service is in another namespace.
    */
-  public static forService(scope: Construct, id: string, service: kplus.Service, options: DestinationRuleOptions = {}): DestinationRule {
+  public static forService(scope: Construct, id: string, service: IServiceReference, options: DestinationRuleOptions = {}): DestinationRule {
     const serviceNamespace = service.metadata.namespace;
     const host = serviceNamespace !== undefined && serviceNamespace !== options.metadata?.namespace
       ? qualifyHost(service.name, serviceNamespace)
@@ -315,7 +315,7 @@ export class DestinationRule extends IstioResource {
    * selected by its pod-template labels (`version` unless `labelKeys` says otherwise). The
    * label values are read when the chart is synthesized.
    */
-  public addSubsetFromWorkload(workload: kplus.Workload, options: WorkloadSubsetOptions = {}): Subset {
+  public addSubsetFromWorkload(workload: IPodWorkload, options: WorkloadSubsetOptions = {}): Subset {
     const field = `subsets[${this.subsets.length}]`;
     const keys = options.labelKeys ?? ['version'];
     if (keys.length === 0) fail(this, `${field}.labels`, keys, 'labelKeys must name at least one pod label');

@@ -1,8 +1,8 @@
-import * as kplus from 'cdk8s-plus-27';
 import { IConstruct } from 'constructs';
 import { qualifyHost } from './host';
 import { ServiceEntry } from './service-entry';
 import { findSubset } from './subset-registry';
+import { IServiceReference } from '../core/kube-refs';
 import { fail, invalidMessage, validateDnsLabel, validateHost, validatePort } from '../core/validation';
 
 /**
@@ -76,10 +76,11 @@ export class Destination {
   }
 
   /**
-   * A cdk8s-plus Service: rendered as its short name when it lives in the namespace of the
-   * resource that routes to it, otherwise as `name.namespace.svc.cluster.local`.
+   * A Kubernetes Service of this app (a `Service` of any cdk8s-plus 2.x version): rendered as
+   * its short name when it lives in the namespace of the resource that routes to it,
+   * otherwise as `name.namespace.svc.cluster.local`.
    */
-  public static fromService(service: kplus.Service, options: DestinationOptions = {}): Destination {
+  public static fromService(service: IServiceReference, options: DestinationOptions = {}): Destination {
     return new Destination(() => service.name, () => service.metadata.namespace, undefined, options.port, false);
   }
 

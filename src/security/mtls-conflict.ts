@@ -1,4 +1,3 @@
-import * as kplus from 'cdk8s-plus-27';
 import { IConstruct } from 'constructs';
 import { CLUSTER_DOMAIN } from '../networking/host';
 
@@ -144,9 +143,10 @@ function checkConflicts(policies: readonly PeerAuthenticationPolicy[]): string[]
   const root = policies[0].node.root;
 
   const rules: TlsPolicySource[] = [];
-  const services = new Map<string, kplus.Service>();
+  const services = new Map<string, KubeService>();
   for (const c of root.node.findAll()) {
-    if (c instanceof kplus.Service) services.set(`${c.name}/${c.metadata.namespace ?? ''}`, c);
+    const svc = asKubeService(c);
+    if (svc) services.set(`${svc.name}/${svc.metadata.namespace ?? ''}`, svc);
     else if (isTlsPolicySource(c)) rules.push(c);
   }
   const index = new PolicyIndex(active);
@@ -224,4 +224,20 @@ function anyStrictPolicy(policies: readonly PeerAuthenticationPolicy[], port: nu
     ...policies.filter(p => p.selector !== undefined),
   ];
   return ordered.find(p => p._modeFor(port) === 'STRICT' || (port === undefined && [...p._portModes().values()].includes('STRICT')));
+}
+
+/** The parts of a cdk8s-plus Service (any 2.x version) the check reads. */
+interface KubeService {
+  readonly name: string;
+  readonly metadata: { readonly namespace?: string };
+  readonly ports: ReadonlyArray<{ readonly port?: number; readonly targetPort?: number }>;
+  _toKube(): { selector?: Record<string, string> };
+}
+
+/** A Service of any cdk8s-plus 2.x package (`instanceof` only knows one of them). */
+function asKubeService(c: unknown): KubeService | undefined {
+  const candidate = c as Partial<KubeService> & { resourceType?: string };
+  return candidate.resourceType === 'services' && typeof candidate._toKube === 'function' && Array.isArray(candidate.ports)
+    ? candidate as KubeService
+    : undefined;
 }

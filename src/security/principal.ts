@@ -1,7 +1,6 @@
-import * as kplus from 'cdk8s-plus-27';
 import { IConstruct } from 'constructs';
 import { validatePrincipal, validateTrustDomain } from './security-validation';
-import { IServiceAccountReference } from '../core/kube-refs';
+import { IPodWorkload, IServiceAccountReference } from '../core/kube-refs';
 import { fail, validateDnsLabel } from '../core/validation';
 
 /**
@@ -44,12 +43,12 @@ export class Principal {
   }
 
   /**
-   * The identity of a cdk8s-plus workload's pods: its service account, or the namespace's
+   * The identity of a workload's pods (a workload of any cdk8s-plus 2.x version): its service account, or the namespace's
    * `default` service account when it has none.
    *
    * @param trustDomain the mesh trust domain; defaults to the policy's `trustDomain`
    */
-  public static fromWorkload(workload: kplus.Workload, trustDomain?: string): Principal {
+  public static fromWorkload(workload: IPodWorkload, trustDomain?: string): Principal {
     return new Principal(() => {
       const sa = workload.serviceAccount;
       if (sa) {
