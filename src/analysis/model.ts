@@ -81,6 +81,8 @@ export class MeshModel {
   private readonly namespaceObjects = new Map<string, Resource>();
   private readonly services = new Map<string, RegistryHost>();
   private readonly servicesByNamespace = new Map<string, RegistryHost[]>();
+  /** Services by one `key=value` of their selector (the first), for finding the Services of a workload. */
+  private readonly servicesBySelectorPair = new Map<string, RegistryHost[]>();
   private readonly entryHosts = new Map<string, RegistryHost[]>();
   private readonly wildcardEntryHosts: RegistryHost[] = [];
   private readonly gatewaysByName = new Map<string, Resource>();
@@ -147,6 +149,17 @@ export class MeshModel {
 
   public servicesIn(namespace: string): readonly RegistryHost[] {
     return this.servicesByNamespace.get(namespace) ?? [];
+  }
+
+  /** The Kubernetes Services whose selector selects the workload's pods. */
+  public servicesSelecting(workload: Workload): RegistryHost[] {
+    const result: RegistryHost[] = [];
+    for (const [k, v] of Object.entries(workload.labels)) {
+      for (const svc of this.servicesBySelectorPair.get(`${workload.namespace}\u0000${k}\u0000${v}`) ?? []) {
+        if (Object.entries(svc.selector!.matchLabels).every(([sk, sv]) => workload.labels[sk] === sv)) result.push(svc);
+      }
+    }
+    return result;
   }
 
   /** Every Kubernetes Service. */
@@ -229,6 +242,13 @@ export class MeshModel {
       selector: Object.keys(selector).length > 0 ? labelSelector(selector) : undefined,
     };
     this.services.set(fqdn, host);
+    const first = Object.keys(selector).sort()[0];
+    if (first !== undefined) {
+      const key = `${r.namespace}\u0000${first}\u0000${selector[first]}`;
+      const bucket = this.servicesBySelectorPair.get(key);
+      if (bucket) bucket.push(host);
+      else this.servicesBySelectorPair.set(key, [host]);
+    }
     const list = this.servicesByNamespace.get(r.namespace!);
     if (list) list.push(host);
     else this.servicesByNamespace.set(r.namespace!, [host]);
