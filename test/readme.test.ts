@@ -240,12 +240,12 @@ test('mesh analysis', () => {
   new DestinationRule(chart, 'web-rule', { host: 'web' });
 
   // --- README: Mesh analysis
-  MeshAnalysis.configure(app, { showInfo: true });                     // print Info too
-  MeshAnalysis.setLevel(app, 'IST0118', AnalysisLevel.IGNORE);         // any code, for any scope
+  MeshAnalysis.configure(app, { showInfo: true }); // print Info too
+  MeshAnalysis.setLevel(app, 'IST0118', AnalysisLevel.IGNORE); // any code, for any scope
   MeshAnalysis.setLevel(legacyChart, 'IST0173', AnalysisLevel.WARNING); // the nearest scope wins
-  MeshAnalysis.setFailureThreshold(app, AnalysisLevel.WARNING);        // make warnings fail CI
-  const messages = MeshAnalysis.analyze(app);                          // every message, for tooling
-  MeshAnalysis.disable(app);                                           // or CDK8S_ISTIO_ANALYSIS=off
+  MeshAnalysis.setFailureThreshold(app, AnalysisLevel.WARNING); // make warnings fail CI
+  const messages = MeshAnalysis.analyze(app); // every message, for tooling
+  MeshAnalysis.disable(app); // or CDK8S_ISTIO_ANALYSIS=off
 
   expect(messages).toEqual([]);
   expect(() => Testing.synth(chart)).not.toThrow();

@@ -15,10 +15,21 @@ const root = resolve(__dirname, '../../..');
 const out = join(root, 'bench-out');
 const quick = process.argv.includes('--quick');
 
-interface Sample { readonly wallMs: number; readonly cpuMs: number; readonly analysisMs?: number; readonly maxRssMb: number; readonly objects: number }
+interface Sample {
+  readonly wallMs: number;
+  readonly cpuMs: number;
+  readonly analysisMs?: number;
+  readonly maxRssMb: number;
+  readonly objects: number;
+}
 interface Row {
-  readonly name: string; readonly runs: number; readonly medianMs: number; readonly medianCpuMs: number;
-  readonly medianAnalysisMs?: number; readonly maxRssMb: number; readonly objects: number;
+  readonly name: string;
+  readonly runs: number;
+  readonly medianMs: number;
+  readonly medianCpuMs: number;
+  readonly medianAnalysisMs?: number;
+  readonly maxRssMb: number;
+  readonly objects: number;
 }
 
 /** Runs a compiled script as a child process; counts the objects it wrote and reads its peak memory. */
