@@ -49,6 +49,7 @@ export const ANALYZERS: ReadonlyArray<[string, Analyzer]> = [
   ['virtualservice.JWTClaimRouteAnalyzer', vs.jwtClaimRoutes],
   ['virtualservice.IngressRouteAnalyzer', vs.ingressSubsetRules],
   ['webhook.Analyzer', misc.webhooks],
+  ['schema.ValidationAnalyzer', misc.schemaErrors],
   ['schema.VirtualServiceRules', vs.unreachableRules],
   ['cdk8s-istio.MtlsConflictAnalyzer', mtls.mtlsConflicts],
 ];
