@@ -147,7 +147,7 @@ export function deprecatedFields(ctx: AnalysisContext): void {
   }
   for (const sc of ctx.model.istio('Sidecar')) {
     if (isObject(sc.spec.outboundTrafficPolicy) && sc.spec.outboundTrafficPolicy.egressProxy !== undefined) {
-      ctx.report(sc, 'IST0002', 'Deprecated: outboundTrafficPolicy.egressProxy is deprecated; route to an egress gateway with a VirtualService instead.');
+      ctx.report(sc, 'IST0002', 'Deprecated: outboundTrafficPolicy.egressProxy is not supported and is ignored; route to an egress gateway with a VirtualService instead.');
     }
   }
 }
