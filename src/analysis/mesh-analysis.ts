@@ -173,7 +173,11 @@ function forgetMemoized(): void {
 function runFor(root: IConstruct, memo = false) {
   const started = process.hrtime.bigint();
   const options = appOptions.get(root) ?? {};
-  const owners = new Map<unknown, IConstruct>();
+  const owners = new Map<unknown, ApiObject>();
+  const ownerOfJson = (json: unknown): IConstruct | undefined => {
+    const obj = owners.get(json);
+    return obj ? ownerOf(obj) : undefined;
+  };
   const inputs: ModelInput[] = [];
   for (const c of root.node.findAll()) {
     if (!(c instanceof ApiObject)) continue;
@@ -185,22 +189,22 @@ function runFor(root: IConstruct, memo = false) {
       continue; // cdk8s reports the object's own error when it writes it
     }
     if (memo) memoize(c, json);
-    const owner = ownerOf(c);
-    owners.set(json, owner);
-    inputs.push({ json, origin: { constructPath: owner.node.path } });
+    owners.set(json, c);
+    inputs.push({ json });
   }
   const rendered = process.hrtime.bigint();
   const run = analyzeObjects(inputs, {
     complete: false,
     assumeIngressGateway: options.assumeIngressGateway ?? true,
-    levelFor: (f: Finding) => nearest(owners.get(f.resource.json), s => s.levels.get(f.code)) ?? CODES[f.code].level,
+    levelFor: (f: Finding) => nearest(ownerOfJson(f.resource.json), s => s.levels.get(f.code)) ?? CODES[f.code].level,
+    constructPathOf: r => ownerOfJson(r.json)?.node.path,
   });
   if (process.env.CDK8S_ISTIO_ANALYSIS_TIMING) {
     const ms = (from: bigint, to: bigint) => (Number(to - from) / 1e6).toFixed(1);
     process.stderr.write(`cdk8s-istio mesh analysis: ${inputs.length} objects rendered in ${ms(started, rendered)} ms`
       + `${memo ? ' (the synthesis reuses them)' : ''}, analyzed in ${ms(rendered, process.hrtime.bigint())} ms\n`);
   }
-  return run.messages.map(m => ({ ...m, owner: owners.get(m.finding.resource.json) }));
+  return run.messages.map(m => ({ ...m, owner: ownerOfJson(m.finding.resource.json) }));
 }
 
 /**

@@ -78,6 +78,7 @@ export class MeshModel {
   public readonly complete: boolean;
 
   private readonly byKind = new Map<string, Resource[]>();
+  private readonly byFamily = new Map<string, Resource[]>();
   private readonly namespaceObjects = new Map<string, Resource>();
   private readonly services = new Map<string, RegistryHost>();
   private readonly servicesByNamespace = new Map<string, RegistryHost[]>();
@@ -105,17 +106,27 @@ export class MeshModel {
 
   /** Objects of a kind, in the Istio groups (`*.istio.io`). */
   public istio(kind: string): Resource[] {
-    return this.ofKind(kind).filter(r => r.group.endsWith('istio.io'));
+    return this.filtered('istio', kind, r => r.group.endsWith('istio.io'));
   }
 
   /** Objects of a kind of the core, apps, batch or admission groups (Kubernetes' own). */
   public kube(kind: string): Resource[] {
-    return this.ofKind(kind).filter(r => !r.group.includes('.') || r.group.endsWith('.k8s.io') && !r.group.startsWith('gateway.'));
+    return this.filtered('kube', kind, r => !r.group.includes('.') || (r.group.endsWith('.k8s.io') && !r.group.startsWith('gateway.')));
   }
 
   /** Objects of a kind of the Kubernetes Gateway API (`gateway.networking.k8s.io`). */
   public gatewayApi(kind: string): Resource[] {
-    return this.ofKind(kind).filter(r => r.group === 'gateway.networking.k8s.io' || r.group === 'gateway.networking.x-k8s.io');
+    return this.filtered('gateway-api', kind, r => r.group === 'gateway.networking.k8s.io' || r.group === 'gateway.networking.x-k8s.io');
+  }
+
+  private filtered(family: string, kind: string, keep: (r: Resource) => boolean): Resource[] {
+    const key = `${family}\u0000${kind}`;
+    let list = this.byFamily.get(key);
+    if (!list) {
+      list = this.ofKind(kind).filter(keep);
+      this.byFamily.set(key, list);
+    }
+    return list;
   }
 
   public ofKind(kind: string): Resource[] {
@@ -214,6 +225,7 @@ export class MeshModel {
   }
 
   private add(r: Resource): void {
+    this.byFamily.clear();
     this.resources.push(r);
     const list = this.byKind.get(r.kind);
     if (list) list.push(r);
