@@ -80,6 +80,8 @@ const project = new cdk8s.ConstructLibraryCdk8s({
 // Compiled output keeps the src/ and imports/ layout.
 project.package.addField('main', 'lib/src/index.js');
 project.package.addField('types', 'lib/src/index.d.ts');
+// `npx cdk8s-istio analyze ...`: istioctl analyze on YAML files, offline (src/cli.ts).
+project.package.addBin({ 'cdk8s-istio': 'lib/src/cli.js' });
 project.package.addField('overrides', { 'unrs-resolver': '1.12.2' });
 // Node 20.19 is the first 20.x that loads ES modules with require(): the bundled CEL parser is one.
 project.package.addField('engines', { node: '>= 20.19.0' });

@@ -306,9 +306,11 @@ describe('DestinationRule', () => {
       expect(() => rule.addSubset('v1', { labels: { 'bad key!': 'v1' } })).toThrow(/reviews: subsets\[0\]\.labels key "bad key!" is invalid/);
     });
 
-    test('fails when the subset is unknown', () => {
-      const rule = new DestinationRule(Testing.chart(), 'reviews', { host: 'reviews', subsets: [{ name: 'v1' }] });
-      expect(() => rule.subset('v9')).toThrow(/reviews: subsets "v9" is invalid: this rule defines "v1"/);
+    test('fails at synth when the subset is unknown', () => {
+      const chart = Testing.chart();
+      const rule = new DestinationRule(chart, 'reviews', { host: 'reviews', subsets: [{ name: 'v1' }] });
+      rule.subset('v9');
+      expect(() => Testing.synth(chart)).toThrow(/reviews: subsets "v9" is invalid: this rule defines "v1"/);
     });
 
     test('fails when the workload has no version pod label', () => {

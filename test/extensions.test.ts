@@ -89,6 +89,25 @@ describe('WasmPlugin', () => {
     });
   });
 
+  test('renders the deprecated single targetRef', () => {
+    const chart = Testing.chart();
+    new WasmPlugin(chart, 'Plugin', { metadata: { namespace: 'bookinfo' }, url: 'oci://ghcr.io/acme/f:1', targetRef: PolicyTargetReference.fromGateway('bookinfo-gateway') });
+    expect(synthValid(chart, 'WasmPlugin')[0].spec).toEqual({
+      targetRef: { group: 'gateway.networking.k8s.io', kind: 'Gateway', name: 'bookinfo-gateway' },
+      url: 'oci://ghcr.io/acme/f:1',
+    });
+  });
+
+  test('fails on targetRef with targetRefs or a selector', () => {
+    const gw = PolicyTargetReference.fromGateway('gw');
+    expect(() => new WasmPlugin(Testing.chart(), 'P', { url: 'oci://x/y', targetRef: gw, targetRefs: [gw] }))
+      .toThrow(/P: targetRef "Gateway\/gw" is invalid: a WasmPlugin takes only one of selector, targetRef and targetRefs/);
+    expect(() => new WasmPlugin(Testing.chart(), 'P', { url: 'oci://x/y', targetRef: gw, selector: WorkloadSelector.fromLabels({ app: 'a' }) }))
+      .toThrow(/targetRef "Gateway\/gw" is invalid/);
+    const plugin = new WasmPlugin(Testing.chart(), 'P', { url: 'oci://x/y', targetRef: gw });
+    expect(() => plugin.addTargetRef(gw)).toThrow(/targetRefs "Gateway\/gw" is invalid: a WasmPlugin takes only one of/);
+  });
+
   test('copies pluginConfig, so later changes to the object do not leak', () => {
     const chart = Testing.chart();
     const config: any = { rules: ['a'] };

@@ -5,8 +5,8 @@
 import { App, Chart, Duration, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import {
-  AuthorizationPolicy, ClientTls, CrdSource, CustomTag, Destination, DestinationRule, Fault, Gateway, GatewayApiCrdChannel,
-  GatewaySelector, GatewayServiceType, IstioMesh, KialiAuth, LoadBalancer, MtlsMode, ObservabilityAddons,
+  AnalysisLevel, AuthorizationPolicy, ClientTls, CrdSource, CustomTag, Destination, DestinationRule, Fault, Gateway, GatewayApiCrdChannel,
+  GatewaySelector, GatewayServiceType, IstioMesh, KialiAuth, LoadBalancer, MeshAnalysis, MtlsMode, ObservabilityAddons,
   OutboundTrafficPolicyMode, PeerAuthentication, PortProtocol, Principal, Profile, RequestAuthentication,
   ServerTlsMode, ServiceEntry, ServiceEntryLocation, ServiceEntryResolution, Sidecar, SidecarOutboundTrafficPolicy,
   SimpleLoadBalancer, StringMatch, Telemetry, VirtualService, WorkloadSelector,
@@ -97,16 +97,19 @@ test('traffic management', () => {
   const productpageService = new kplus.Service(chart, 'productpage', { ports: [{ port: 9080, name: 'http' }] });
   const reviewsV1 = deployment(chart, 'reviews', 'v1');
   const reviewsV2 = deployment(chart, 'reviews', 'v2');
+  deployment(chart, 'reviews', 'v3');
+  deployment(chart, 'ratings', 'v1');
+  for (const app of ['reviews', 'ratings']) new kplus.Service(chart, `${app}-svc`, { metadata: { name: app }, ports: [{ port: 9080, name: 'http' }] }).selectLabel('app', app);
   const ratings = new DestinationRule(chart, 'ratings-rule', { host: 'ratings' });
   ratings.addSubset('v1', { labels: { version: 'v1' } });
 
   // --- README: Gateway and VirtualService
   const gateway = new Gateway(chart, 'bookinfo-gateway', {
     selector: GatewaySelector.fromGatewayWorkload(mesh.ingressGateway!), // istio: ingressgateway
-    servers: [{ port: { number: 80, name: 'http', protocol: PortProtocol.HTTP }, hosts: ['*'] }],
+    servers: [{ port: { number: 8080, name: 'http', protocol: PortProtocol.HTTP }, hosts: ['*'] }],
   });
   gateway.addServer({
-    port: { number: 443, name: 'https', protocol: PortProtocol.HTTPS },
+    port: { number: 8443, name: 'https', protocol: PortProtocol.HTTPS }, // Service port 443
     hosts: ['bookinfo.example.com'],
     tls: { mode: ServerTlsMode.SIMPLE, credentialName: 'bookinfo-cert' },
   });
@@ -228,4 +231,23 @@ test('security and telemetry', () => {
   const allow = objects.find(o => o.kind === 'AuthorizationPolicy' && o.metadata.name !== undefined && o.spec.action === 'ALLOW');
   expect(allow.spec.rules[0].from).toEqual([{ source: { principals: ['cluster.local/ns/bookinfo/sa/bookinfo-productpage'] } }]);
   expectValidIstio(objects);
+});
+
+test('mesh analysis', () => {
+  const app = Testing.app();
+  const chart = new Chart(app, 'bookinfo');
+  const legacyChart = new Chart(app, 'legacy');
+  new kplus.Service(chart, 'web', { metadata: { name: 'web' }, ports: [{ port: 80, name: 'web' }] });
+  new DestinationRule(chart, 'web-rule', { host: 'web' });
+
+  // --- README: Mesh analysis
+  MeshAnalysis.configure(app, { showInfo: true }); // print Info too
+  MeshAnalysis.setLevel(app, 'IST0118', AnalysisLevel.IGNORE); // any code, for any scope
+  MeshAnalysis.setLevel(legacyChart, 'IST0173', AnalysisLevel.WARNING); // the nearest scope wins
+  MeshAnalysis.setFailureThreshold(app, AnalysisLevel.WARNING); // make warnings fail CI
+  const messages = MeshAnalysis.analyze(app); // every message, for tooling
+  MeshAnalysis.disable(app); // or CDK8S_ISTIO_ANALYSIS=off
+
+  expect(messages).toEqual([]);
+  expect(() => Testing.synth(chart)).not.toThrow();
 });

@@ -170,6 +170,12 @@ describe('WorkloadGroup', () => {
     expect(group.selector).toBeInstanceOf(WorkloadSelector);
   });
 
+  test('renders a template address (a socket shared by every workload)', () => {
+    const chart = Testing.chart();
+    new WorkloadGroup(chart, 'G', { template: { address: 'unix:///var/run/app.sock', labels: { app: 'a' } } });
+    expect(synthValid(chart, 'WorkloadGroup')[0].spec).toEqual({ template: { address: 'unix:///var/run/app.sock', labels: { app: 'a' } } });
+  });
+
   test.each([
     ['tcpSocket', ReadinessProbe.tcpSocket(3306, { host: 'localhost', period: Duration.seconds(3) }), { periodSeconds: 3, tcpSocket: { host: 'localhost', port: 3306 } }],
     ['exec', ReadinessProbe.exec(['/bin/check', '--ready']), { exec: { command: ['/bin/check', '--ready'] } }],

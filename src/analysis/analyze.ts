@@ -49,6 +49,7 @@ export const ANALYZERS: ReadonlyArray<[string, Analyzer]> = [
   ['virtualservice.JWTClaimRouteAnalyzer', vs.jwtClaimRoutes],
   ['virtualservice.IngressRouteAnalyzer', vs.ingressSubsetRules],
   ['webhook.Analyzer', misc.webhooks],
+  ['schema.ValidationAnalyzer', misc.schemaErrors],
   ['schema.VirtualServiceRules', vs.unreachableRules],
   ['cdk8s-istio.MtlsConflictAnalyzer', mtls.mtlsConflicts],
 ];
@@ -59,6 +60,8 @@ export interface RunOptions extends ModelOptions {
   readonly levelFor?: (finding: Finding) => AnalysisLevel;
   /** Extra suppressions: `CODE=Kind ns/name`, with `*` globs in the resource. */
   readonly suppress?: readonly string[];
+  /** The construct path of an object, computed only for objects with messages. */
+  readonly constructPathOf?: (resource: Resource) => string | undefined;
 }
 
 /** The result of one analysis: the model and the messages, ordered by resource and code. Internal. */
@@ -97,7 +100,7 @@ export function analyzeObjects(inputs: readonly ModelInput[], options: RunOption
         level,
         resource: finding.resource.ref,
         message: finding.message,
-        constructPath: finding.resource.origin.constructPath,
+        constructPath: finding.resource.origin.constructPath ?? options.constructPathOf?.(finding.resource),
         file: finding.resource.origin.file,
       }),
     });

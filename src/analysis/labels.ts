@@ -77,17 +77,23 @@ export class LabelIndex<T> {
 
   /** What `selector` selects in `namespace` (an empty selector selects everything). */
   public select(namespace: string, selector: Selector): T[] {
-    let candidates: readonly T[] = this.inNamespace(namespace);
-    for (const [k, v] of Object.entries(selector.matchLabels)) {
-      const list = this.byPair.get(`${namespace}\u0000${k}\u0000${v}`) ?? [];
-      if (list.length < candidates.length) candidates = list;
-    }
-    return candidates.filter(item => matches(selector, this.labelsOf.get(item)!));
+    return this.candidates(namespace, selector).filter(item => matches(selector, this.labelsOf.get(item)!));
   }
 
   /** Whether anything in `namespace` is selected. */
   public any(namespace: string, selector: Selector): boolean {
-    return this.select(namespace, selector).length > 0;
+    return this.candidates(namespace, selector).some(item => matches(selector, this.labelsOf.get(item)!));
+  }
+
+  /** The items of the selector's rarest label: a superset of what it selects. */
+  private candidates(namespace: string, selector: Selector): readonly T[] {
+    let candidates: readonly T[] = this.inNamespace(namespace);
+    for (const k in selector.matchLabels) {
+      const list = this.byPair.get(`${namespace}\u0000${k}\u0000${selector.matchLabels[k]}`);
+      if (!list) return [];
+      if (list.length < candidates.length) candidates = list;
+    }
+    return candidates;
   }
 
   /** Across every namespace. */

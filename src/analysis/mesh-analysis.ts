@@ -139,36 +139,112 @@ function ownerOf(obj: ApiObject): IConstruct {
   return obj.node.id === 'Resource' && obj.node.scope ? obj.node.scope : obj;
 }
 
-function runFor(root: IConstruct) {
+/** Objects whose next `toJson()` returns what the analysis rendered. */
+const memoized = new Set<ApiObject>();
+
+/**
+ * Hands the JSON the analysis rendered to the synthesis that follows, so each object is
+ * rendered once: the object's next `toJson()` returns it and restores the method. Whatever the
+ * synthesis does not write (other charts of `Testing.synth(chart)`) is forgotten once the
+ * synchronous synthesis is over.
+ */
+function memoize(c: ApiObject, json: unknown): void {
+  if (memoized.size === 0) queueMicrotask(forgetMemoized);
+  memoized.add(c);
+  Object.defineProperty(c, 'toJson', {
+    configurable: true,
+    writable: true,
+    enumerable: false,
+    value: () => {
+      forget(c);
+      return json;
+    },
+  });
+}
+
+function forget(c: ApiObject): void {
+  if (memoized.delete(c)) delete (c as { toJson?: unknown }).toJson;
+}
+
+function forgetMemoized(): void {
+  for (const c of [...memoized]) forget(c);
+}
+
+function runFor(root: IConstruct, memo = false) {
+  const started = process.hrtime.bigint();
   const options = appOptions.get(root) ?? {};
-  const owners = new Map<unknown, IConstruct>();
+  const owners = new Map<unknown, ApiObject>();
+  const ownerOfJson = (json: unknown): IConstruct | undefined => {
+    const obj = owners.get(json);
+    return obj ? ownerOf(obj) : undefined;
+  };
   const inputs: ModelInput[] = [];
   for (const c of root.node.findAll()) {
     if (!(c instanceof ApiObject)) continue;
+    forget(c);
     let json: any;
     try {
       json = c.toJson();
     } catch {
       continue; // cdk8s reports the object's own error when it writes it
     }
-    const owner = ownerOf(c);
-    owners.set(json, owner);
-    inputs.push({ json, origin: { constructPath: owner.node.path } });
+    if (memo) memoize(c, json);
+    owners.set(json, c);
+    inputs.push({ json });
   }
+  const rendered = process.hrtime.bigint();
   const run = analyzeObjects(inputs, {
     complete: false,
     assumeIngressGateway: options.assumeIngressGateway ?? true,
-    levelFor: (f: Finding) => nearest(owners.get(f.resource.json), s => s.levels.get(f.code)) ?? CODES[f.code].level,
+    levelFor: (f: Finding) => nearest(ownerOfJson(f.resource.json), s => s.levels.get(f.code)) ?? CODES[f.code].level,
+    constructPathOf: r => ownerOfJson(r.json)?.node.path,
   });
-  return run.messages.map(m => ({ ...m, owner: owners.get(m.finding.resource.json) }));
+  if (process.env.CDK8S_ISTIO_ANALYSIS_TIMING) {
+    const ms = (from: bigint, to: bigint) => (Number(to - from) / 1e6).toFixed(1);
+    process.stderr.write(`cdk8s-istio mesh analysis: ${inputs.length} objects rendered in ${ms(started, rendered)} ms`
+      + `${memo ? ' (the synthesis reuses them)' : ''}, analyzed in ${ms(rendered, process.hrtime.bigint())} ms\n`);
+  }
+  return run.messages.map(m => ({ ...m, owner: ownerOfJson(m.finding.resource.json) }));
 }
 
+/**
+ * Where cdk8s validates from. `App.synth()` validates the app, then validates it again for each
+ * chart it writes (`Chart.toJson()` -> `App._synthChart()`); nothing changes in between, so those
+ * nested validations reuse the analysis of the first. Anything else analyzes afresh.
+ */
+function nestedInAppSynth(): boolean {
+  const stack = stackOf();
+  return /_synthChart/.test(stack) && APP_SYNTH.test(stack);
+}
+
+/** A frame of `App.synth()` or `App.synthYaml()` (of cdk8s, whatever the app's class is called). */
+const APP_SYNTH = /\.synth(?:Yaml)? \([^)]*cdk8s[\\/](?:lib|src)[\\/]app\.[jt]s/;
+
+function stackOf(): string {
+  const limit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 30;
+  const stack = new Error().stack ?? '';
+  Error.stackTraceLimit = limit;
+  return stack;
+}
+
+/** The app whose top-level validation (in `App.synth()`) ran last, while that synthesis runs. */
+let topLevelRun: IConstruct | undefined;
+
 function validateApp(root: IConstruct): string[] {
+  const options = appOptions.get(root) ?? {};
+  const off = options.enabled === false || /^(off|false|0|disabled?)$/i.test(process.env.CDK8S_ISTIO_ANALYSIS ?? '');
+  const nested = nestedInAppSynth();
+  if (nested && topLevelRun === root) return []; // errors stay on their constructs
   for (const c of failingOf.get(root) ?? []) errorsOf.delete(c);
   failingOf.delete(root);
-  const options = appOptions.get(root) ?? {};
-  if (options.enabled === false || /^(off|false|0|disabled?)$/i.test(process.env.CDK8S_ISTIO_ANALYSIS ?? '')) return [];
-  const messages = runFor(root);
+  topLevelRun = undefined;
+  if (off) return [];
+  if (!nested && APP_SYNTH.test(stackOf())) {
+    topLevelRun = root;
+    queueMicrotask(() => { topLevelRun = undefined; });
+  }
+  const messages = runFor(root, true);
   const failing = new Map<IConstruct, string[]>();
   const report: string[] = [];
   for (const { message, owner } of messages) {

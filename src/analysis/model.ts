@@ -78,9 +78,12 @@ export class MeshModel {
   public readonly complete: boolean;
 
   private readonly byKind = new Map<string, Resource[]>();
+  private readonly byFamily = new Map<string, Resource[]>();
   private readonly namespaceObjects = new Map<string, Resource>();
   private readonly services = new Map<string, RegistryHost>();
   private readonly servicesByNamespace = new Map<string, RegistryHost[]>();
+  /** Services by one `key=value` of their selector (the first), for finding the Services of a workload. */
+  private readonly servicesBySelectorPair = new Map<string, RegistryHost[]>();
   private readonly entryHosts = new Map<string, RegistryHost[]>();
   private readonly wildcardEntryHosts: RegistryHost[] = [];
   private readonly gatewaysByName = new Map<string, Resource>();
@@ -103,17 +106,27 @@ export class MeshModel {
 
   /** Objects of a kind, in the Istio groups (`*.istio.io`). */
   public istio(kind: string): Resource[] {
-    return this.ofKind(kind).filter(r => r.group.endsWith('istio.io'));
+    return this.filtered('istio', kind, r => r.group.endsWith('istio.io'));
   }
 
   /** Objects of a kind of the core, apps, batch or admission groups (Kubernetes' own). */
   public kube(kind: string): Resource[] {
-    return this.ofKind(kind).filter(r => !r.group.includes('.') || r.group.endsWith('.k8s.io') && !r.group.startsWith('gateway.'));
+    return this.filtered('kube', kind, r => !r.group.includes('.') || (r.group.endsWith('.k8s.io') && !r.group.startsWith('gateway.')));
   }
 
   /** Objects of a kind of the Kubernetes Gateway API (`gateway.networking.k8s.io`). */
   public gatewayApi(kind: string): Resource[] {
-    return this.ofKind(kind).filter(r => r.group === 'gateway.networking.k8s.io' || r.group === 'gateway.networking.x-k8s.io');
+    return this.filtered('gateway-api', kind, r => r.group === 'gateway.networking.k8s.io' || r.group === 'gateway.networking.x-k8s.io');
+  }
+
+  private filtered(family: string, kind: string, keep: (r: Resource) => boolean): Resource[] {
+    const key = `${family}\u0000${kind}`;
+    let list = this.byFamily.get(key);
+    if (!list) {
+      list = this.ofKind(kind).filter(keep);
+      this.byFamily.set(key, list);
+    }
+    return list;
   }
 
   public ofKind(kind: string): Resource[] {
@@ -147,6 +160,17 @@ export class MeshModel {
 
   public servicesIn(namespace: string): readonly RegistryHost[] {
     return this.servicesByNamespace.get(namespace) ?? [];
+  }
+
+  /** The Kubernetes Services whose selector selects the workload's pods. */
+  public servicesSelecting(workload: Workload): RegistryHost[] {
+    const result: RegistryHost[] = [];
+    for (const [k, v] of Object.entries(workload.labels)) {
+      for (const svc of this.servicesBySelectorPair.get(`${workload.namespace}\u0000${k}\u0000${v}`) ?? []) {
+        if (Object.entries(svc.selector!.matchLabels).every(([sk, sv]) => workload.labels[sk] === sv)) result.push(svc);
+      }
+    }
+    return result;
   }
 
   /** Every Kubernetes Service. */
@@ -201,6 +225,7 @@ export class MeshModel {
   }
 
   private add(r: Resource): void {
+    this.byFamily.clear();
     this.resources.push(r);
     const list = this.byKind.get(r.kind);
     if (list) list.push(r);
@@ -229,6 +254,13 @@ export class MeshModel {
       selector: Object.keys(selector).length > 0 ? labelSelector(selector) : undefined,
     };
     this.services.set(fqdn, host);
+    const first = Object.keys(selector).sort()[0];
+    if (first !== undefined) {
+      const key = `${r.namespace}\u0000${first}\u0000${selector[first]}`;
+      const bucket = this.servicesBySelectorPair.get(key);
+      if (bucket) bucket.push(host);
+      else this.servicesBySelectorPair.set(key, [host]);
+    }
     const list = this.servicesByNamespace.get(r.namespace!);
     if (list) list.push(host);
     else this.servicesByNamespace.set(r.namespace!, [host]);

@@ -27,24 +27,34 @@ export class Resource {
   public readonly kind: string;
   public readonly name: string;
   public readonly namespace: string | undefined;
-  public readonly labels: Record<string, string>;
-  public readonly annotations: Record<string, string>;
   public readonly spec: Json;
-  /** `Kind namespace/name`, or `Kind name` for a cluster-scoped object: istioctl's form. */
-  public readonly ref: string;
+  private readonly metadata: Json;
+  private _labels?: Record<string, string>;
+  private _annotations?: Record<string, string>;
 
   public constructor(public readonly json: Json, public readonly origin: Origin = {}, defaultNamespace = 'default') {
     this.apiVersion = typeof json.apiVersion === 'string' ? json.apiVersion : '';
     this.group = this.apiVersion.includes('/') ? this.apiVersion.split('/')[0] : '';
     this.kind = typeof json.kind === 'string' ? json.kind : '';
     const metadata: Json = isObject(json.metadata) ? json.metadata : {};
+    this.metadata = metadata;
     this.name = typeof metadata.name === 'string' ? metadata.name : '';
     this.namespace = CLUSTER_SCOPED.has(this.kind) ? undefined
       : typeof metadata.namespace === 'string' && metadata.namespace !== '' ? metadata.namespace : defaultNamespace;
-    this.labels = stringMap(metadata.labels);
-    this.annotations = stringMap(metadata.annotations);
     this.spec = isObject(json.spec) ? json.spec : {};
-    this.ref = this.namespace === undefined ? `${this.kind} ${this.name}` : `${this.kind} ${this.namespace}/${this.name}`;
+  }
+
+  public get labels(): Record<string, string> {
+    return this._labels ??= stringMap(this.metadata.labels);
+  }
+
+  public get annotations(): Record<string, string> {
+    return this._annotations ??= stringMap(this.metadata.annotations);
+  }
+
+  /** `Kind namespace/name`, or `Kind name` for a cluster-scoped object: istioctl's form. */
+  public get ref(): string {
+    return this.namespace === undefined ? `${this.kind} ${this.name}` : `${this.kind} ${this.namespace}/${this.name}`;
   }
 
   /** `namespace/name`, or the name of a cluster-scoped object. */

@@ -1,6 +1,7 @@
 import { ApiObjectMetadata } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
+import { defaultResourceName, nameClashes, registerNamedResource } from './naming';
 import { validateDnsLabel, validateLabels, validateResourceName } from './validation';
 import { ensureAnalysis } from '../analysis/mesh-analysis';
 
@@ -11,7 +12,9 @@ export interface IstioResourceProps {
   /**
    * Metadata of the resource: name, namespace, labels and annotations.
    *
-   * @default - a name generated from the construct path, in the namespace `kubectl` applies to
+   * @default - the name is the construct path below the chart in kebab case (`ReviewsRule` →
+   * `reviews-rule`, `Shop/ReviewsRule` → `shop-reviews-rule`), in the namespace `kubectl`
+   * applies to. Names must be unique per kind and namespace; synthesis fails on a clash.
    */
   readonly metadata?: ApiObjectMetadata;
 }
@@ -28,6 +31,16 @@ export abstract class IstioResource extends kplus.Resource {
     validateDnsLabel(this, 'metadata.namespace', metadata.namespace);
     validateLabels(this, 'metadata.labels', metadata.labels);
     ensureAnalysis(this);
+    registerNamedResource(this, () => this.apiObject);
+    this.node.addValidation({ validate: () => nameClashes(this) });
+  }
+
+  /**
+   * The metadata to give the resource's API object: `metadata` with the library's default
+   * name (see `IstioResourceProps.metadata`) when it sets none.
+   */
+  protected metadataWithDefaultName(metadata: ApiObjectMetadata | undefined): ApiObjectMetadata {
+    return { ...metadata, name: metadata?.name ?? defaultResourceName(this) };
   }
 
   /**

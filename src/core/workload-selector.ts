@@ -1,5 +1,5 @@
-import * as kplus from 'cdk8s-plus-27';
 import { IConstruct } from 'constructs';
+import { IPodWorkload } from './kube-refs';
 import { check, fail, validateLabels } from './validation';
 
 /**
@@ -18,11 +18,12 @@ export class WorkloadSelector {
   }
 
   /**
-   * Selects the pods of a cdk8s-plus workload (Deployment, StatefulSet, DaemonSet, Job), with
+   * Selects the pods of a workload (Deployment, StatefulSet, DaemonSet, Job of any cdk8s-plus
+   * 2.x version, `cdk8s-plus-27` to `cdk8s-plus-33`), with
    * the same labels the workload's own selector matches. Resolved at synth time, so later
    * changes to the workload are followed.
    */
-  public static fromWorkload(workload: kplus.Workload): WorkloadSelector {
+  public static fromWorkload(workload: IPodWorkload): WorkloadSelector {
     return new WorkloadSelector(() => ({ ...workload.matchLabels }), `fromWorkload(${workload.node.path})`);
   }
 

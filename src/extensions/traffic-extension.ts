@@ -87,7 +87,7 @@ export class TrafficExtension extends IstioResource {
     this.filter = props.filter;
     this.placement = new ExtensionPlacement(this, props);
     this.apiObject = new k.TrafficExtension(this, 'Resource', {
-      metadata: props.metadata,
+      metadata: this.metadataWithDefaultName(props.metadata),
       spec: Lazy.any({ produce: () => this._toKube() }),
     });
   }

@@ -4,6 +4,7 @@ import { Construct } from 'constructs';
 import { ComputeResources, validateComputeResources } from './compute-resources';
 import { GatewayPodInput, gatewayPodVolumes, gatewayProxyContainer } from './gateway-pod';
 import { AGENT_STATUS_PORT, HEALTH_PORT, PROMETHEUS_PATH, PROXY_RESERVED_PORTS, PROXY_UID } from './proxy-facts';
+import { IServiceAccountReference } from '../core/kube-refs';
 import {
   check, compact, fail, validateDnsLabel, validateInteger, validateIpOrCidr, validateLabels, validatePercentage, validatePort,
 } from '../core/validation';
@@ -247,6 +248,11 @@ export class GatewayInstallation extends Construct {
   public readonly kind: GatewayKind;
   /** Name of the ServiceAccount the gateway pods run as. */
   public readonly serviceAccountName: string;
+  /**
+   * The ServiceAccount the gateway pods run as, e.g. for
+   * `Principal.fromServiceAccount(ingress.serviceAccount)` in an AuthorizationPolicy.
+   */
+  public readonly serviceAccount: IServiceAccountReference;
 
   private readonly props: GatewayInstallationProps;
   private readonly ports: GatewayInstallationPort[] = [];
@@ -260,6 +266,7 @@ export class GatewayInstallation extends Construct {
     this.serviceName = props.name ?? `istio-${this.kind}gateway`;
     this.namespace = props.namespace ?? 'istio-system';
     this.serviceAccountName = `${this.serviceName}-service-account`;
+    this.serviceAccount = kplus.ServiceAccount.fromServiceAccountName(this, 'ServiceAccountRef', this.serviceAccountName, { namespaceName: this.namespace });
     this.serviceType = props.serviceType ?? (this.kind === GatewayKind.INGRESS ? GatewayServiceType.LOAD_BALANCER : GatewayServiceType.CLUSTER_IP);
     this.scaling = props.scaling ?? GatewayScaling.autoscale();
 

@@ -1,15 +1,16 @@
 import { ApiObject, Lazy } from 'cdk8s';
-import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { ISubset } from './destination';
 import { qualifyHost } from './host';
+import { ServiceEntry } from './service-entry';
 import { registerSubsetSource } from './subset-registry';
 import { PortTrafficPolicyOptions, TrafficPolicyOptions } from './traffic-policy';
 import { renderTrafficPolicy, tlsModesOf } from './traffic-policy-render';
 import * as k from '../../imports/networking.istio.io';
 import { IstioResource, IstioResourceProps } from '../core/istio-resource';
+import { IPodWorkload, IServiceReference } from '../core/kube-refs';
 import {
-  fail, nonEmpty, quote, validateExportTo, validateHost, validateIstioLabel, validationMessage, validateLabelKey, validateLabels,
+  fail, invalidMessage, nonEmpty, quote, validateDnsLabel, validateExportTo, validateHost, validateIstioLabel, validationMessage, validateLabelKey, validateLabels,
 } from '../core/validation';
 import { WorkloadSelector } from '../core/workload-selector';
 
@@ -107,7 +108,19 @@ export interface DestinationRuleOptions extends IstioResourceProps {
    *
    * @default - none
    */
-  readonly workloadSubsets?: kplus.Workload[];
+  readonly workloadSubsets?: IPodWorkload[];
+}
+
+/**
+ * Options of a DestinationRule for a ServiceEntry.
+ */
+export interface ServiceEntryDestinationRuleOptions extends DestinationRuleOptions {
+  /**
+   * The host of the ServiceEntry the rule applies to.
+   *
+   * @default - the entry's first host
+   */
+  readonly host?: string;
 }
 
 /**
@@ -123,10 +136,38 @@ export interface DestinationRuleProps extends DestinationRuleOptions {
 }
 
 /**
+ * Options of a subset imported by name.
+ */
+export interface SubsetImportOptions {
+  /**
+   * The namespace of the DestinationRule that defines the subset; a short host is then
+   * qualified with it when routed to from another namespace.
+   *
+   * @default - the namespace of the resource that routes to it
+   */
+  readonly namespace?: string;
+}
+
+/**
  * A named subset of a host defined by a DestinationRule; a route can target it with
  * `Destination.fromSubset(subset)`.
  */
 export class Subset implements ISubset {
+  /**
+   * A subset defined by a DestinationRule this app does not own (another app's, a Helm
+   * chart's): `Subset.fromName('reviews', 'v3')`. The host and name are validated now; that
+   * the other DestinationRule really defines the subset is not checked.
+   *
+   * @param host the host of the DestinationRule, e.g. `reviews` or `reviews.bookinfo.svc.cluster.local`
+   * @param subsetName the subset name, e.g. `v3`
+   */
+  public static fromName(host: string, subsetName: string, options: SubsetImportOptions = {}): ISubset {
+    validateHost(undefined, 'Subset.fromName host', host, { allowWildcard: false });
+    validateIstioLabel(undefined, 'Subset.fromName subsetName', subsetName);
+    validateDnsLabel(undefined, 'Subset.fromName namespace', options.namespace);
+    return { host, subsetName, namespace: options.namespace };
+  }
+
   /** @internal */
   public static _create(
     rule: DestinationRule, name: string, labels: () => Record<string, string> | undefined, trafficPolicy?: TrafficPolicyOptions,
@@ -190,11 +231,25 @@ export class DestinationRule extends IstioResource {
    * A DestinationRule for a cdk8s-plus Service: the host is the service's name, qualified
    * as `name.namespace.svc.cluster.local` when the service is in another namespace.
    */
-  public static forService(scope: Construct, id: string, service: kplus.Service, options: DestinationRuleOptions = {}): DestinationRule {
+  public static forService(scope: Construct, id: string, service: IServiceReference, options: DestinationRuleOptions = {}): DestinationRule {
     const serviceNamespace = service.metadata.namespace;
     const host = serviceNamespace !== undefined && serviceNamespace !== options.metadata?.namespace
       ? qualifyHost(service.name, serviceNamespace)
       : service.name;
+    return new DestinationRule(scope, id, { ...options, host });
+  }
+
+  /**
+   * A DestinationRule for a ServiceEntry of this app: the host is the entry's first host, or
+   * `options.host` when that names another of its hosts.
+   */
+  public static forServiceEntry(
+    scope: Construct, id: string, entry: ServiceEntry, options: ServiceEntryDestinationRuleOptions = {},
+  ): DestinationRule {
+    const host = options.host ?? entry.hosts[0];
+    if (!entry.hosts.includes(host)) {
+      fail(scope, 'host', host, `is not a host of ${entry.node.path}; its hosts are ${entry.hosts.map(h => quote(h)).join(', ')}`);
+    }
     return new DestinationRule(scope, id, { ...options, host });
   }
 
@@ -212,11 +267,12 @@ export class DestinationRule extends IstioResource {
   private readonly trafficPolicy?: TrafficPolicyOptions;
   private readonly portPolicies: Array<PortTrafficPolicyOptions & { port: number }> = [];
   private readonly subsets: Subset[] = [];
+  private readonly referencedSubsets = new Map<string, Subset>();
 
   public constructor(scope: Construct, id: string, props: DestinationRuleProps) {
     super(scope, id, props);
     this.apiObject = new k.DestinationRule(this, 'Resource', {
-      metadata: props.metadata,
+      metadata: this.metadataWithDefaultName(props.metadata),
       spec: Lazy.any({ produce: () => this._toKube() }),
     });
     validateHost(this, 'host', props.host);
@@ -237,6 +293,7 @@ export class DestinationRule extends IstioResource {
     for (const subset of props.subsets ?? []) {
       this.addSubset(subset.name, subset);
     }
+    this.node.addValidation({ validate: () => this.undefinedSubsets() });
     for (const workload of props.workloadSubsets ?? []) {
       this.addSubsetFromWorkload(workload);
     }
@@ -258,7 +315,7 @@ export class DestinationRule extends IstioResource {
    * selected by its pod-template labels (`version` unless `labelKeys` says otherwise). The
    * label values are read when the chart is synthesized.
    */
-  public addSubsetFromWorkload(workload: kplus.Workload, options: WorkloadSubsetOptions = {}): Subset {
+  public addSubsetFromWorkload(workload: IPodWorkload, options: WorkloadSubsetOptions = {}): Subset {
     const field = `subsets[${this.subsets.length}]`;
     const keys = options.labelKeys ?? ['version'];
     if (keys.length === 0) fail(this, `${field}.labels`, keys, 'labelKeys must name at least one pod label');
@@ -291,15 +348,19 @@ export class DestinationRule extends IstioResource {
   }
 
   /**
-   * The subset with this name; throws if the rule does not define it.
+   * The subset with this name. It may be added later (`addSubset()` after `subset()`):
+   * synthesis fails if the rule does not define it by then.
    */
   public subset(name: string): Subset {
     const found = this.subsets.find(s => s.subsetName === name);
-    if (!found) {
-      const known = this.subsets.map(s => quote(s.subsetName)).join(', ');
-      fail(this, 'subsets', name, known ? `this rule defines ${known}` : 'this rule defines no subsets; add one with addSubset()');
+    if (found) return found;
+    validateIstioLabel(this, 'subsets', name);
+    let ref = this.referencedSubsets.get(name);
+    if (!ref) {
+      ref = Subset._create(this, name, () => undefined);
+      this.referencedSubsets.set(name, ref);
     }
-    return found;
+    return ref;
   }
 
   /**
@@ -338,6 +399,14 @@ export class DestinationRule extends IstioResource {
     };
     const subsets = nonEmpty(this.subsets.map((s, i) => s._render(`subsets[${i}]`)));
     return subsets ? { ...spec, subsets } : spec;
+  }
+
+  /** Subsets referred to with `subset()` that the rule never defined. */
+  private undefinedSubsets(): string[] {
+    const known = this.subsets.map(s => quote(s.subsetName)).join(', ');
+    return [...this.referencedSubsets.keys()]
+      .filter(name => !this.subsets.some(s => s.subsetName === name))
+      .map(name => invalidMessage(this, 'subsets', name, known ? `this rule defines ${known}` : 'this rule defines no subsets; add one with addSubset()'));
   }
 
   private effectiveTrafficPolicy(): TrafficPolicyOptions | undefined {

@@ -1,8 +1,9 @@
-import * as kplus from 'cdk8s-plus-27';
 import { IConstruct } from 'constructs';
 import { qualifyHost } from './host';
+import { ServiceEntry } from './service-entry';
 import { findSubset } from './subset-registry';
-import { check, validateHost, validateIstioLabel, validatePort } from '../core/validation';
+import { IServiceReference } from '../core/kube-refs';
+import { check, fail, invalidMessage, validateHost, validateIstioLabel, validatePort } from '../core/validation';
 
 /**
  * A named subset of a service's endpoints, defined by a DestinationRule.
@@ -46,6 +47,18 @@ export interface HostDestinationOptions extends DestinationOptions {
 }
 
 /**
+ * Options for a destination that is a ServiceEntry.
+ */
+export interface ServiceEntryDestinationOptions extends DestinationOptions {
+  /**
+   * The host of the ServiceEntry to send traffic to.
+   *
+   * @default - the entry's first host
+   */
+  readonly host?: string;
+}
+
+/**
  * Where traffic goes: a service in the mesh (optionally a subset of it), or an external host.
  *
  * @example
@@ -63,15 +76,35 @@ export class Destination {
   }
 
   /**
-   * A cdk8s-plus Service: rendered as its short name when it lives in the namespace of the
-   * resource that routes to it, otherwise as `name.namespace.svc.cluster.local`.
+   * A Kubernetes Service of this app (a `Service` of any cdk8s-plus 2.x version): rendered as
+   * its short name when it lives in the namespace of the resource that routes to it,
+   * otherwise as `name.namespace.svc.cluster.local`.
    */
-  public static fromService(service: kplus.Service, options: DestinationOptions = {}): Destination {
+  public static fromService(service: IServiceReference, options: DestinationOptions = {}): Destination {
     return new Destination(() => service.name, () => service.metadata.namespace, undefined, options.port, false);
   }
 
   /**
-   * A subset defined by a DestinationRule of this app; the host comes from the rule.
+   * A ServiceEntry of this app: its first host, or `options.host` when that names another of
+   * its hosts. The port, when given, must be one of the entry's ports (checked at synth).
+   */
+  public static fromServiceEntry(entry: ServiceEntry, options: ServiceEntryDestinationOptions = {}): Destination {
+    const host = options.host ?? entry.hosts[0];
+    const port = options.port;
+    if (!entry.hosts.includes(host)) {
+      fail(undefined, 'Destination.fromServiceEntry host', host, `is not a host of ${entry.node.path}; its hosts are ${entry.hosts.map(h => JSON.stringify(h)).join(', ')}`);
+    }
+    return new Destination(() => host, undefined, undefined, port, false, (scope, field) => {
+      const ports = entry.portNumbers;
+      return port !== undefined && !ports.includes(port)
+        ? invalidMessage(scope, `${field}.port`, port, `${entry.node.path} has no port ${port}; its ports are ${ports.join(', ') || 'none'}`)
+        : undefined;
+    });
+  }
+
+  /**
+   * A subset defined by a DestinationRule; the host comes from the rule. For a subset of a
+   * rule this app does not own, use `Subset.fromName(host, name)`.
    */
   public static fromSubset(subset: ISubset, options: DestinationOptions = {}): Destination {
     return new Destination(() => subset.host, () => subset.namespace, subset.subsetName, options.port, false);
@@ -85,6 +118,7 @@ export class Destination {
     /** The destination port, if any. */
     public readonly port: number | undefined,
     private readonly subsetNeedsCheck: boolean,
+    private readonly synthCheck?: (scope: IConstruct, field: string) => string | undefined,
   ) {}
 
   /**
@@ -115,11 +149,14 @@ export class Destination {
   }
 
   /**
-   * Synth-time check: a subset named by string must be defined by a DestinationRule of this
-   * app for the host. Returns an error message, or undefined.
+   * Synth-time checks: a ServiceEntry destination's port must be one of the entry's, and a
+   * subset named by string must be defined by a DestinationRule of this app for the host.
+   * Returns an error message, or undefined.
    * @internal
    */
   public _checkSubset(scope: IConstruct, field: string, fromNamespace: string | undefined): string | undefined {
+    const error = this.synthCheck?.(scope, field);
+    if (error !== undefined) return error;
     if (!this.subsetNeedsCheck || this.subset === undefined) return undefined;
     const host = this.hostOf();
     const { found, known } = findSubset(scope, host, fromNamespace, this.subset);

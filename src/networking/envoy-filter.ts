@@ -194,7 +194,7 @@ export class EnvoyFilter extends IstioResource {
     this.priority = props.priority;
     this.meshRootNamespace = props.meshRootNamespace ?? 'istio-system';
     this.apiObject = new k.EnvoyFilter(this, 'Resource', {
-      metadata: props.metadata,
+      metadata: this.metadataWithDefaultName(props.metadata),
       spec: Lazy.any({ produce: () => this._toKube() }),
     });
     for (const patch of props.configPatches ?? []) this.addPatch(patch);

@@ -1,5 +1,5 @@
-import * as kplus from 'cdk8s-plus-27';
 import { IConstruct } from 'constructs';
+import { IPodWorkload } from '../core/kube-refs';
 import { fail, validateLabels } from '../core/validation';
 
 /**
@@ -50,10 +50,10 @@ export class GatewaySelector {
   }
 
   /**
-   * Selects the pods of a cdk8s-plus workload running a gateway proxy, with the labels the
+   * Selects the pods of a workload (of any cdk8s-plus 2.x version) running a gateway proxy, with the labels the
    * workload's own selector matches. Resolved at synth time.
    */
-  public static fromWorkload(workload: kplus.Workload): GatewaySelector {
+  public static fromWorkload(workload: IPodWorkload): GatewaySelector {
     return new GatewaySelector(() => ({ ...workload.matchLabels }), `fromWorkload(${workload.node.path})`, false);
   }
 

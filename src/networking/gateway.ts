@@ -155,7 +155,7 @@ export class Gateway extends IstioResource implements IGateway {
     this.selector._validateEarly(this, 'selector');
 
     this.apiObject = new k.Gateway(this, 'Resource', {
-      metadata: props.metadata,
+      metadata: this.metadataWithDefaultName(props.metadata),
       spec: Lazy.any({ produce: () => this._toKube() }),
     });
 

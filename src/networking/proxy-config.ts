@@ -87,7 +87,7 @@ export class ProxyConfig extends IstioResource {
     }
     this.props = { ...props, environmentVariables: props.environmentVariables ? { ...props.environmentVariables } : undefined };
     this.apiObject = new k.ProxyConfig(this, 'Resource', {
-      metadata: props.metadata,
+      metadata: this.metadataWithDefaultName(props.metadata),
       spec: Lazy.any({ produce: () => this._toKube() }),
     });
   }

@@ -221,7 +221,7 @@ export class ServiceEntry extends IstioResource {
     this.validateSpec();
 
     this.apiObject = new k.ServiceEntry(this, 'Resource', {
-      metadata: props.metadata,
+      metadata: this.metadataWithDefaultName(props.metadata),
       spec: Lazy.any({ produce: () => this._toKube() }),
     });
 
@@ -229,6 +229,11 @@ export class ServiceEntry extends IstioResource {
     for (const endpoint of props.endpoints ?? []) this.addEndpoint(endpoint);
 
     this.node.addValidation({ validate: () => this.validateRelations() });
+  }
+
+  /** The numbers of the service's ports (read at synth time, when all are added). */
+  public get portNumbers(): number[] {
+    return this.ports.map(p => p.number);
   }
 
   /**

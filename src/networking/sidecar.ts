@@ -233,7 +233,7 @@ export class Sidecar extends IstioResource {
     }
 
     this.apiObject = new k.Sidecar(this, 'Resource', {
-      metadata: props.metadata,
+      metadata: this.metadataWithDefaultName(props.metadata),
       spec: Lazy.any({ produce: () => this._toKube() }),
     });
 

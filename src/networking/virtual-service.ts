@@ -111,7 +111,7 @@ export class VirtualService extends IstioResource implements IVirtualService {
   public constructor(scope: Construct, id: string, props: VirtualServiceProps = {}) {
     super(scope, id, props);
     this.apiObject = new k.VirtualService(this, 'Resource', {
-      metadata: props.metadata,
+      metadata: this.metadataWithDefaultName(props.metadata),
       spec: Lazy.any({ produce: () => this._toKube() }),
     });
     this.hosts = [...(props.hosts ?? [])];

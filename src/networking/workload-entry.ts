@@ -176,7 +176,7 @@ export class WorkloadEntry extends IstioResource {
       labels: props.labels ? { ...props.labels } : undefined,
     };
     this.apiObject = new k.WorkloadEntry(this, 'Resource', {
-      metadata: props.metadata,
+      metadata: this.metadataWithDefaultName(props.metadata),
       spec: Lazy.any({ produce: () => this._toKube() }),
     });
   }

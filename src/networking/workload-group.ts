@@ -3,6 +3,7 @@ import { Construct, IConstruct } from 'constructs';
 import { WorkloadEntry, WorkloadEntryOptions, renderWorkloadFields, validateWorkloadFields } from './workload-entry';
 import * as k from '../../imports/networking.istio.io';
 import { IstioResource, IstioResourceProps } from '../core/istio-resource';
+import { kebab } from '../core/naming';
 import { check, compact, fail, validateLabels, validatePort } from '../core/validation';
 import { WorkloadSelector } from '../core/workload-selector';
 
@@ -250,7 +251,7 @@ export class WorkloadGroup extends IstioResource {
     this.probe = props.probe;
     this.probe?._render(this, 'probe');
     this.apiObject = new k.WorkloadGroup(this, 'Resource', {
-      metadata: props.metadata,
+      metadata: this.metadataWithDefaultName(props.metadata),
       spec: Lazy.any({ produce: () => this._toKube() }),
     });
   }
@@ -286,7 +287,7 @@ export class WorkloadGroup extends IstioResource {
     const groupName = this.metadata.name;
     const entry = new WorkloadEntry(this, id, {
       metadata: {
-        name: options.name ?? (groupName ? `${groupName}-${id.toLowerCase()}` : undefined),
+        name: options.name ?? `${groupName}-${kebab(id)}`,
         namespace: this.namespace,
         labels: copy(this.entryMetadata?.labels),
         annotations: copy(this.entryMetadata?.annotations),

@@ -231,7 +231,7 @@ export class AuthorizationPolicy extends IstioResource {
     }
 
     this.apiObject = new k.AuthorizationPolicy(this, 'Resource', {
-      metadata: props.metadata,
+      metadata: this.metadataWithDefaultName(props.metadata),
       spec: Lazy.any({ produce: () => this._toKube() }),
     });
 

@@ -146,7 +146,7 @@ export class PeerAuthentication extends IstioResource {
     for (const port of props.portLevelMtls ?? []) this.addPortMtls(port.port, port.mode);
 
     this.apiObject = new k.PeerAuthentication(this, 'Resource', {
-      metadata: props.metadata,
+      metadata: this.metadataWithDefaultName(props.metadata),
       spec: Lazy.any({ produce: () => this._toKube() }),
     });
   }

@@ -1,4 +1,4 @@
-import * as kplus from 'cdk8s-plus-27';
+import { IServiceReference } from '../core/kube-refs';
 
 /** The API group of the Kubernetes Gateway API. */
 const GATEWAY_API_GROUP = 'gateway.networking.k8s.io';
@@ -33,9 +33,9 @@ export class PolicyTargetReference {
   }
 
   /**
-   * A cdk8s-plus Service of this app. It must live in the namespace of the policy.
+   * A Kubernetes Service of this app (a `Service` of any cdk8s-plus 2.x version). It must live in the namespace of the policy.
    */
-  public static fromService(service: kplus.Service): PolicyTargetReference {
+  public static fromService(service: IServiceReference): PolicyTargetReference {
     return new PolicyTargetReference('', 'Service', () => service.name, () => service.metadata.namespace);
   }
 

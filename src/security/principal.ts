@@ -1,6 +1,6 @@
-import * as kplus from 'cdk8s-plus-27';
 import { IConstruct } from 'constructs';
 import { validatePrincipal, validateTrustDomain } from './security-validation';
+import { IPodWorkload, IServiceAccountReference } from '../core/kube-refs';
 import { fail, validateDnsLabel } from '../core/validation';
 
 /**
@@ -29,12 +29,13 @@ export class Principal {
   }
 
   /**
-   * The identity of the pods that run as a cdk8s-plus service account (one of this app, or
-   * one imported with `ServiceAccount.fromServiceAccountName()`).
+   * The identity of the pods that run as a service account: a cdk8s-plus ServiceAccount of
+   * any 2.x version (of this app, or imported with `ServiceAccount.fromServiceAccountName()`),
+   * or a `GatewayInstallation`'s `serviceAccount`.
    *
    * @param trustDomain the mesh trust domain; defaults to the policy's `trustDomain`
    */
-  public static fromServiceAccount(serviceAccount: kplus.IServiceAccount, trustDomain?: string): Principal {
+  public static fromServiceAccount(serviceAccount: IServiceAccountReference, trustDomain?: string): Principal {
     return new Principal(() => {
       const subject = serviceAccount.toSubjectConfiguration();
       return { name: subject.name, namespace: subject.namespace, description: serviceAccount.node.path };
@@ -42,12 +43,12 @@ export class Principal {
   }
 
   /**
-   * The identity of a cdk8s-plus workload's pods: its service account, or the namespace's
+   * The identity of a workload's pods (a workload of any cdk8s-plus 2.x version): its service account, or the namespace's
    * `default` service account when it has none.
    *
    * @param trustDomain the mesh trust domain; defaults to the policy's `trustDomain`
    */
-  public static fromWorkload(workload: kplus.Workload, trustDomain?: string): Principal {
+  public static fromWorkload(workload: IPodWorkload, trustDomain?: string): Principal {
     return new Principal(() => {
       const sa = workload.serviceAccount;
       if (sa) {

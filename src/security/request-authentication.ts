@@ -185,7 +185,7 @@ export class RequestAuthentication extends IstioResource {
     super(scope, id, props);
     this.meshRootNamespace = props.meshRootNamespace ?? DEFAULT_ROOT_NAMESPACE;
     this.apiObject = new RequestAuthenticationResource(this, 'Resource', {
-      metadata: props.metadata,
+      metadata: this.metadataWithDefaultName(props.metadata),
       spec: Lazy.any({ produce: () => this._toKube() }),
     });
 

@@ -88,7 +88,7 @@ export class Telemetry extends IstioResource {
     super(scope, id, props);
     this.meshRootNamespace = props.meshRootNamespace ?? DEFAULT_ROOT_NAMESPACE;
     this.apiObject = new k.Telemetry(this, 'Resource', {
-      metadata: props.metadata,
+      metadata: this.metadataWithDefaultName(props.metadata),
       spec: Lazy.any({ produce: () => this._toKube() }),
     });
 

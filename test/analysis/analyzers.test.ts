@@ -308,6 +308,14 @@ describe('service, deployment, injection and annotation analyzers', () => {
   });
 });
 
+describe('schema analyzer', () => {
+  test('IST0106: required fields istiod cannot do without; quiet when present', () => {
+    expect(findings([istio('DestinationRule', 'd', 'shop', {}), istio('ServiceEntry', 's', 'shop', { ports: [] }), istio('Gateway', 'g', 'shop', { selector: { istio: 'ingressgateway' }, servers: [{ port: { number: 8080 } }] })]))
+      .toEqual(['IST0106 DestinationRule shop/d', 'IST0106 Gateway shop/g', 'IST0106 ServiceEntry shop/s']);
+    expect(findings([ns('shop'), istio('ServiceEntry', 's', 'shop', { hosts: ['a.example.com'], ports: [{ number: 443, name: 'tls', protocol: 'TLS' }], resolution: 'DNS' })])).toEqual([]);
+  });
+});
+
 describe('serviceentry, envoyfilter and webhook analyzers', () => {
   test('IST0134: TCP ports without addresses; quiet with addresses', () => {
     const se = (extra: Obj) => istio('ServiceEntry', 'db', 'shop', { hosts: ['db.example.com'], ports: [{ number: 5432, name: 'tcp', protocol: 'TCP' }], resolution: 'DNS', ...extra });

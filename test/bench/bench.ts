@@ -16,16 +16,30 @@ const root = resolve(__dirname, '../../..');
 const out = join(root, 'bench-out');
 const quick = process.argv.includes('--quick');
 
-interface Sample { readonly wallMs: number; readonly maxRssMb: number; readonly objects: number }
-interface Row { readonly name: string; readonly runs: number; readonly medianMs: number; readonly maxRssMb: number; readonly objects: number }
+interface Sample {
+  readonly wallMs: number;
+  readonly cpuMs: number;
+  readonly analysisMs?: number;
+  readonly maxRssMb: number;
+  readonly objects: number;
+}
+interface Row {
+  readonly name: string;
+  readonly runs: number;
+  readonly medianMs: number;
+  readonly medianCpuMs: number;
+  readonly medianAnalysisMs?: number;
+  readonly maxRssMb: number;
+  readonly objects: number;
+}
 
 /** Runs a compiled script as a child process; counts the objects it wrote and reads its peak memory. */
-function runOnce(script: string, args: string[]): Sample {
+function runOnce(script: string, args: string[], env: Record<string, string> = {}): Sample {
   const outdir = mkdtempSync(join(tmpdir(), 'cdk8s-istio-bench-'));
   const start = process.hrtime.bigint();
   const result = spawnSync(process.execPath, ['--max-old-space-size=4096', '--require', join(out, 'test/bench/rss-hook.js'), join(out, script), ...args], {
     cwd: root,
-    env: { ...process.env, CDK8S_OUTDIR: outdir },
+    env: { ...process.env, CDK8S_OUTDIR: outdir, CDK8S_ISTIO_ANALYSIS_TIMING: '1', ...env },
     encoding: 'utf-8',
     maxBuffer: 64 * 1024 * 1024,
   });
@@ -38,7 +52,8 @@ function runOnce(script: string, args: string[]): Sample {
     .reduce((a, b) => a + b, 0);
   rmSync(outdir, { recursive: true, force: true });
   const report = JSON.parse(result.stdout.trim().split('\n').pop()!);
-  return { wallMs, maxRssMb: report.maxRssKb / 1024, objects };
+  const analysis = /mesh analysis: \d+ objects rendered in [\d.]+ ms.*, analyzed in ([\d.]+) ms/.exec(result.stderr);
+  return { wallMs, cpuMs: report.cpuMs, analysisMs: analysis ? Number(analysis[1]) : undefined, maxRssMb: report.maxRssKb / 1024, objects };
 }
 
 /** Runs a whole command line as a user types it (no shell), writing into a fresh directory. */
@@ -57,11 +72,16 @@ function runCommandOnce(argv: string[]): Sample {
     .map(file => (readFileSync(join(outdir, file), 'utf-8').match(/^kind: /gm) ?? []).length)
     .reduce((a, b) => a + b, 0);
   rmSync(outdir, { recursive: true, force: true });
-  return { wallMs, maxRssMb: NaN, objects };
+  return { wallMs, cpuMs: NaN, maxRssMb: NaN, objects };
 }
 
-function measure(name: string, runs: number, script: string, args: string[] = []): Row {
-  return summarize(name, runs, () => runOnce(script, args));
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)];
+}
+
+function measure(name: string, runs: number, script: string, args: string[] = [], env: Record<string, string> = {}): Row {
+  return summarize(name, runs, () => runOnce(script, args, env));
 }
 
 function measureCommand(name: string, runs: number, argv: string[]): Row {
@@ -71,11 +91,13 @@ function measureCommand(name: string, runs: number, argv: string[]): Row {
 function summarize(name: string, runs: number, once: () => Sample): Row {
   once(); // warm the file cache (and run-app.mjs's bundle cache)
   const samples = Array.from({ length: runs }, once);
-  const sorted = samples.map(s => s.wallMs).sort((a, b) => a - b);
+  const analysis = samples.map(s => s.analysisMs).filter((v): v is number => v !== undefined);
   const row: Row = {
     name,
     runs,
-    medianMs: sorted[Math.floor(sorted.length / 2)],
+    medianMs: median(samples.map(s => s.wallMs)),
+    medianCpuMs: median(samples.map(s => s.cpuMs)),
+    medianAnalysisMs: analysis.length > 0 ? median(analysis) : undefined,
     maxRssMb: Math.max(...samples.map(s => s.maxRssMb)),
     objects: samples[0].objects,
   };
@@ -109,17 +131,19 @@ if (helm) rows.push(helm);
 
 // (2) + (3) a generated mesh of N services
 const sizes = quick ? [100, 1000] : [100, 1000, 10000];
-const mesh: Array<{ n: number; istio: Row; library: Row; raw: Row }> = [];
+const mesh: Array<{ n: number; istio: Row; library: Row; raw: Row; noAnalysis: Row }> = [];
 for (const n of sizes) {
   const r = n >= 10000 ? Math.min(runs, 3) : runs;
   const istio = measure(`mesh N=${n}: cdk8s-istio, raw workloads`, r, 'test/bench/generated-mesh.js', [String(n), 'istio']);
   const library = measure(`mesh N=${n}: cdk8s-istio + cdk8s-plus workloads`, r, 'test/bench/generated-mesh.js', [String(n), 'library']);
   const raw = measure(`mesh N=${n}: raw ApiObjects (baseline)`, r, 'test/bench/generated-mesh.js', [String(n), 'raw']);
-  rows.push(istio, library, raw);
-  mesh.push({ n, istio, library, raw });
+  const noAnalysis = measure(`mesh N=${n}: cdk8s-istio, mesh analysis off`, r, 'test/bench/generated-mesh.js', [String(n), 'istio'], { CDK8S_ISTIO_ANALYSIS: 'off' });
+  rows.push(istio, library, raw, noAnalysis);
+  mesh.push({ n, istio, library, raw, noAnalysis });
 }
 
 const s3 = (ms: number) => `${(ms / 1000).toFixed(3)} s`;
+const pct = (x: number) => `${x >= 0 ? '+' : ''}${(x * 100).toFixed(1)}%`;
 const lines = [
   '# Benchmarks',
   '',
@@ -137,7 +161,7 @@ const lines = [
   '',
   '## Generated mesh: cost of the library',
   '',
-  'Per service: a Deployment and a Service, a DestinationRule with subsets v1/v2 and a',
+  'Per service: two Deployments (v1, v2) and a Service, a DestinationRule with subsets v1/v2 and a',
   'VirtualService routing 90/10. *cdk8s-istio, raw workloads* writes the DestinationRule and',
   'VirtualService with this library (objects, validation, subset checks) and the workloads as',
   'raw ApiObjects; *+ cdk8s-plus workloads* is what a user would write; the baseline writes the',
@@ -146,6 +170,20 @@ const lines = [
   '| N | cdk8s-istio / baseline | with cdk8s-plus / baseline | per service (cdk8s-istio) |',
   '| ---: | ---: | ---: | ---: |',
   ...mesh.map(m => `| ${m.n} | ${(m.istio.medianMs / m.raw.medianMs).toFixed(2)}× | ${(m.library.medianMs / m.raw.medianMs).toFixed(2)}× | ${(m.istio.medianMs / m.n).toFixed(2)} ms |`),
+  '',
+  '## Mesh analysis at synth',
+  '',
+  'The same mesh (cdk8s-istio, raw workloads) synthesized with the mesh analysis (the default) and',
+  'with `CDK8S_ISTIO_ANALYSIS=off`. CPU time (user + system) is steadier than wall time on a shared',
+  'machine; *in process* is the time the analysis itself reports (`CDK8S_ISTIO_ANALYSIS_TIMING=1`):',
+  'building the model and running every analyzer, without rendering the objects, which the',
+  'synthesis reuses.',
+  '',
+  '| N | wall on / off | CPU on / off | CPU added | in process | in process per service |',
+  '| ---: | ---: | ---: | ---: | ---: | ---: |',
+  ...mesh.map(m => `| ${m.n} | ${s3(m.istio.medianMs)} / ${s3(m.noAnalysis.medianMs)} | ${s3(m.istio.medianCpuMs)} / ${s3(m.noAnalysis.medianCpuMs)} `
+    + `| ${pct(m.istio.medianCpuMs / m.noAnalysis.medianCpuMs - 1)} | ${m.istio.medianAnalysisMs?.toFixed(0) ?? '?'} ms `
+    + `| ${m.istio.medianAnalysisMs !== undefined ? (m.istio.medianAnalysisMs / m.n * 1000).toFixed(0) : '?'} µs |`),
   '',
   '## Targets',
   '',
@@ -211,6 +249,14 @@ function targets(): Array<{ target: string; measured: string; met: boolean }> {
   if (m1k && m10k) {
     const growth = m10k.istio.medianMs / m1k.istio.medianMs;
     result.push({ target: 'growth close to linear (1,000 → 10,000)', measured: `${growth.toFixed(1)}× the time for 10× the services`, met: growth <= 12 });
+  }
+  if (m10k) {
+    const added = m10k.istio.medianCpuMs / m10k.noAnalysis.medianCpuMs - 1;
+    result.push({ target: 'mesh analysis adds at most 15% to the synth time of 10,000 services (CPU)', measured: pct(added), met: added <= 0.15 });
+  }
+  if (m1k && m10k && m1k.istio.medianAnalysisMs && m10k.istio.medianAnalysisMs) {
+    const growth = m10k.istio.medianAnalysisMs / m1k.istio.medianAnalysisMs;
+    result.push({ target: 'mesh analysis grows close to linearly (1,000 → 10,000)', measured: `${growth.toFixed(1)}× the time for 10× the services`, met: growth <= 12 });
   }
   return result;
 }

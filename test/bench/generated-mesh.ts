@@ -1,6 +1,7 @@
 /**
- * A generated mesh of N services for the benchmark: per service a Deployment and Service,
- * a DestinationRule with subsets v1/v2 and a VirtualService routing 90/10.
+ * A generated mesh of N services for the benchmark: per service two Deployments (v1 and v2)
+ * and a Service, a DestinationRule with subsets v1/v2 and a VirtualService routing 90/10. Both
+ * subsets select pods, so the mesh analysis finds nothing to report.
  *
  *   node bench-out/test/bench/generated-mesh.js <N> istio     # raw workloads + cdk8s-istio
  *   node bench-out/test/bench/generated-mesh.js <N> library   # cdk8s-plus workloads + cdk8s-istio
@@ -42,14 +43,16 @@ for (let i = 0; i < count; i++) {
 app.synth();
 
 function addPlusWorkload(name: string): void {
-  const labels = { app: name, version: 'v1' };
-  const deployment = new kplus.Deployment(chart, `${name}-deployment`, {
-    metadata: { name, labels },
-    select: false,
-    podMetadata: { labels },
-    containers: [{ name: 'app', image, portNumber: 8080, securityContext: { user: 1000 } }],
-  });
-  deployment.select(kplus.LabelSelector.of({ labels }));
+  for (const version of ['v1', 'v2']) {
+    const labels = { app: name, version };
+    const deployment = new kplus.Deployment(chart, `${name}-deployment-${version}`, {
+      metadata: { name: `${name}-${version}`, labels },
+      select: false,
+      podMetadata: { labels },
+      containers: [{ name: 'app', image, portNumber: 8080, securityContext: { user: 1000 } }],
+    });
+    deployment.select(kplus.LabelSelector.of({ labels }));
+  }
   const service = new kplus.Service(chart, `${name}-service`, {
     metadata: { name },
     ports: [{ port: 80, targetPort: 8080, name: 'http' }],
@@ -74,11 +77,21 @@ function addIstioObjects(name: string): void {
 }
 
 function addRawWorkload(name: string): void {
-  const labels = { app: name, version: 'v1' };
-  new ApiObject(chart, `${name}-deployment`, {
+  for (const version of ['v1', 'v2']) addRawDeployment(name, version);
+  new ApiObject(chart, `${name}-service`, {
+    apiVersion: 'v1',
+    kind: 'Service',
+    metadata: { name },
+    spec: { type: 'ClusterIP', ports: [{ port: 80, targetPort: 8080, name: 'http' }], selector: { app: name } },
+  });
+}
+
+function addRawDeployment(name: string, version: string): void {
+  const labels = { app: name, version };
+  new ApiObject(chart, `${name}-deployment-${version}`, {
     apiVersion: 'apps/v1',
     kind: 'Deployment',
-    metadata: { name, labels },
+    metadata: { name: `${name}-${version}`, labels },
     spec: {
       replicas: 2,
       selector: { matchLabels: labels },
@@ -100,12 +113,6 @@ function addRawWorkload(name: string): void {
         },
       },
     },
-  });
-  new ApiObject(chart, `${name}-service`, {
-    apiVersion: 'v1',
-    kind: 'Service',
-    metadata: { name },
-    spec: { type: 'ClusterIP', ports: [{ port: 80, targetPort: 8080, name: 'http' }], selector: { app: name } },
   });
 }
 

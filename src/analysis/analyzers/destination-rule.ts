@@ -57,7 +57,7 @@ export function subsetPods(ctx: AnalysisContext): void {
     for (const subset of subsets) {
       const name = typeof subset.name === 'string' ? subset.name : '';
       const labels = { ...(target.selector?.matchLabels ?? {}), ...stringMap(subset.labels) };
-      if (model.selectWorkloads(ns, labelSelector(labels)).length > 0) continue;
+      if (model.workloads.any(ns, labelSelector(labels))) continue;
       const serviceLabels = target.selector?.matchLabels ?? {};
       const candidates = model.selectWorkloads(ns, labelSelector(serviceLabels));
       const seen = [...new Set(candidates.map(w => formatLabels(pick(w.labels, Object.keys(stringMap(subset.labels))))))].filter(s => s !== '');

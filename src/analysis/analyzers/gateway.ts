@@ -28,8 +28,7 @@ export function gatewayWorkloads(ctx: AnalysisContext): void {
     const targetPorts = new Set<number>();
     let anyService = false;
     for (const pod of pods) {
-      for (const svc of model.servicesIn(pod.namespace)) {
-        if (!svc.selector || Object.keys(svc.selector.matchLabels).some(k => pod.labels[k] !== svc.selector!.matchLabels[k])) continue;
+      for (const svc of model.servicesSelecting(pod)) {
         anyService = true;
         for (const p of svc.ports) {
           if (p.protocol !== undefined && p.protocol !== 'TCP') continue;

@@ -147,7 +147,26 @@ export function deprecatedFields(ctx: AnalysisContext): void {
   }
   for (const sc of ctx.model.istio('Sidecar')) {
     if (isObject(sc.spec.outboundTrafficPolicy) && sc.spec.outboundTrafficPolicy.egressProxy !== undefined) {
-      ctx.report(sc, 'IST0002', 'Deprecated: outboundTrafficPolicy.egressProxy is deprecated; route to an egress gateway with a VirtualService instead.');
+      ctx.report(sc, 'IST0002', 'Deprecated: outboundTrafficPolicy.egressProxy is not supported and is ignored; route to an egress gateway with a VirtualService instead.');
+    }
+  }
+}
+
+/**
+ * IST0106: what Istio's webhook rejects, for objects that did not come through its validation
+ * (YAML read by the command, raw ApiObjects): the required fields istiod cannot do without.
+ */
+export function schemaErrors(ctx: AnalysisContext): void {
+  const model = ctx.model;
+  const required: Array<[string, string, (spec: Record<string, any>) => boolean]> = [
+    ['DestinationRule', 'spec.host is required: name the service the policy applies to', spec => typeof spec.host === 'string' && spec.host !== ''],
+    ['Gateway', 'spec.servers must have at least one server', spec => objects(spec.servers).length > 0],
+    ['ServiceEntry', 'spec.hosts must have at least one host', spec => strings(spec.hosts).length > 0],
+    ['Gateway', 'every server needs port.number and hosts', spec => objects(spec.servers).every(s => isObject(s.port) && Number.isInteger(s.port.number) && strings(s.hosts).length > 0)],
+  ];
+  for (const [kind, problem, ok] of required) {
+    for (const r of model.istio(kind)) {
+      if (!ok(r.spec)) ctx.report(r, 'IST0106', `Schema validation error: ${problem}`);
     }
   }
 }

@@ -98,8 +98,10 @@ export function telemetryProviders(ctx: AnalysisContext): void {
 /** IST0127 (selector matching no workload), IST0101 (a namespace referenced by a rule that no object defines). */
 export function authorizationPolicies(ctx: AnalysisContext): void {
   const model = ctx.model;
+  const policies = model.istio('AuthorizationPolicy');
+  if (policies.length === 0) return;
   const known = new Set(model.namespaces());
-  for (const policy of model.istio('AuthorizationPolicy')) {
+  for (const policy of policies) {
     const labels = selectorLabels(policy);
     if (labels) {
       const pods = policy.namespace === model.rootNamespace

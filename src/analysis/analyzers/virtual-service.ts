@@ -16,8 +16,13 @@ interface RouteDestination {
   readonly mirror: boolean;
 }
 
+const destinationCache = new WeakMap<Resource, RouteDestination[]>();
+
 function destinationsOf(vs: Resource): RouteDestination[] {
+  const cached = destinationCache.get(vs);
+  if (cached) return cached;
   const result: RouteDestination[] = [];
+  destinationCache.set(vs, result);
   for (const http of objects(vs.spec.http)) {
     for (const route of objects(http.route)) {
       if (isObject(route.destination)) result.push({ destination: route.destination, mirror: false });

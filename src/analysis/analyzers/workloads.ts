@@ -67,8 +67,7 @@ export function deploymentServices(ctx: AnalysisContext): void {
     if (w.resource.kind !== 'Deployment' || model.assumed.has(w.resource)) continue;
     const injection = injectionOf(ctx, w);
     if (injection === 'no' || (injection === 'unknown' && model.complete)) continue;
-    const services = model.servicesIn(w.namespace).filter(s => s.selector
-      && Object.entries(s.selector.matchLabels).every(([k, v]) => w.labels[k] === v));
+    const services = model.servicesSelecting(w);
     if (services.length < 2) continue;
     const protocols = new Map<number, Map<string, Set<string>>>();
     const targets = new Map<string, Map<number, Set<string>>>();
