@@ -34,7 +34,7 @@ describe('Subset.fromName: routing to a subset another app owns', () => {
   test.each([
     ['host', () => Subset.fromName('reviews/v3', 'v3'), /Subset.fromName host "reviews\/v3" is invalid/],
     ['wildcard host', () => Subset.fromName('*.example.com', 'v3'), /Subset.fromName host "\*.example.com" is invalid: wildcards are not allowed/],
-    ['subset name', () => Subset.fromName('reviews', 'V3'), /Subset.fromName subsetName "V3" is invalid: must be a lowercase RFC 1123 label/],
+    ['subset name', () => Subset.fromName('reviews', 'v_3'), /Subset.fromName subsetName "v_3" is invalid: must be 1-63 characters of \[A-Za-z0-9-\]/],
     ['namespace', () => Subset.fromName('reviews', 'v3', { namespace: 'Bookinfo' }), /Subset.fromName namespace "Bookinfo" is invalid/],
   ])('fails on an invalid %s', (_name, make, message) => {
     expect(make).toThrow(message);
@@ -65,7 +65,7 @@ describe('Declaration order: subsets resolve at synth', () => {
 
   test('fails at once on an invalid subset name', () => {
     const rule = new DestinationRule(Testing.chart(), 'reviews', { host: 'reviews' });
-    expect(() => rule.subset('V9')).toThrow(/reviews: subsets "V9" is invalid: must be a lowercase RFC 1123 label/);
+    expect(() => rule.subset('v_9')).toThrow(/reviews: subsets "v_9" is invalid: must be 1-63 characters of \[A-Za-z0-9-\]/);
   });
 });
 
@@ -123,7 +123,7 @@ describe('ServiceEntry destinations: upstream egress-rule-google-apis with the h
     const chart = Testing.chart();
     const entry = new ServiceEntry(chart, 'E', { hosts: ['a.example.com'], ports: [{ number: 443, name: 'https', protocol: PortProtocol.HTTPS }], resolution: ServiceEntryResolution.DNS });
     new VirtualService(chart, 'V', { hosts: ['a.example.com'], http: [{ route: [{ destination: Destination.fromServiceEntry(entry, { port: 8443 }) }] }] });
-    expect(() => Testing.synth(chart)).toThrow(/route\[0\].destination.port 8443 is invalid: test\/E has no port 8443; its ports are 443/);
+    expect(() => Testing.synth(chart)).toThrow(/\[test\/V\] Error \[IST0101\] .*"a.example.com:8443"; ServiceEntry default\/e exposes 443/);
   });
 
   test('fails on a host the entry does not have', () => {

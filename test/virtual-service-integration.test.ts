@@ -1,5 +1,7 @@
 import { Duration, Testing } from 'cdk8s';
 import { expectValidIstio } from './support/istio-validate';
+import { AnalysisLevel } from '../src/analysis/level';
+import { MeshAnalysis } from '../src/analysis/mesh-analysis';
 import { Destination } from '../src/networking/destination';
 import { DestinationRule } from '../src/networking/destination-rule';
 import { Fault } from '../src/networking/fault';
@@ -63,7 +65,9 @@ describe('VirtualService with Gateway and DestinationRule constructs', () => {
       http: [{ route: [{ destination: Destination.fromHost('reviews', { subset: 'v3' }) }] }],
     });
 
-    // THEN
+    // THEN the analysis reports it at istioctl's level, an Error, naming the fix
+    expect(() => Testing.synth(chart)).toThrow(/\[test\/reviews\] Error \[IST0101\] .*"reviews\+v3"; add subset v3 to DestinationRule default\/reviews-rule/);
+    MeshAnalysis.setLevel(chart, 'IST0101', AnalysisLevel.WARNING);
     const vs = Testing.synth(chart).find(m => m.kind === 'VirtualService');
     expect(vs.spec.http[0].route[0].destination).toEqual({ host: 'reviews', subset: 'v3' });
   });

@@ -73,9 +73,10 @@ export class BookinfoRouting extends Construct {
       this.rules[name] = rule;
     }
 
-    // With version routing, ingress traffic goes to productpage v1 as mesh traffic does: the
-    // gateway does not apply the productpage VirtualService (istioctl analyze IST0140).
-    const productpage = props.scenario === Scenario.DEFAULT
+    // With version routing (every scenario but the default and its permissive variant), ingress
+    // traffic goes to productpage v1 as mesh traffic does: the gateway does not apply the
+    // productpage VirtualService (istioctl analyze IST0140).
+    const productpage = props.scenario === Scenario.DEFAULT || props.scenario === Scenario.PERMISSIVE
       ? Destination.fromService(app.productpage.service, { port: 9080 })
       : Destination.fromSubset(this.rules.productpage.subset('v1'), { port: 9080 });
     const toProductpage: HttpRouteDestination[] = [{ destination: productpage }];

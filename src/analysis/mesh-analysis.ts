@@ -139,38 +139,12 @@ function ownerOf(obj: ApiObject): IConstruct {
   return obj.node.id === 'Resource' && obj.node.scope ? obj.node.scope : obj;
 }
 
-/** Objects whose next `toJson()` returns what the analysis rendered. */
-const memoized = new Set<ApiObject>();
-
 /**
- * Hands the JSON the analysis rendered to the synthesis that follows, so each object is
- * rendered once: the object's next `toJson()` returns it and restores the method. Whatever the
- * synthesis does not write (other charts of `Testing.synth(chart)`) is forgotten once the
- * synchronous synthesis is over.
+ * Renders every object of the app and analyzes them. The synthesis renders them again: a
+ * validation that runs after this one may still change an object (sync-wave annotations, for
+ * one), so what the analysis rendered is never handed to the synthesis.
  */
-function memoize(c: ApiObject, json: unknown): void {
-  if (memoized.size === 0) queueMicrotask(forgetMemoized);
-  memoized.add(c);
-  Object.defineProperty(c, 'toJson', {
-    configurable: true,
-    writable: true,
-    enumerable: false,
-    value: () => {
-      forget(c);
-      return json;
-    },
-  });
-}
-
-function forget(c: ApiObject): void {
-  if (memoized.delete(c)) delete (c as { toJson?: unknown }).toJson;
-}
-
-function forgetMemoized(): void {
-  for (const c of [...memoized]) forget(c);
-}
-
-function runFor(root: IConstruct, memo = false) {
+function runFor(root: IConstruct) {
   const started = process.hrtime.bigint();
   const options = appOptions.get(root) ?? {};
   const owners = new Map<unknown, ApiObject>();
@@ -181,14 +155,12 @@ function runFor(root: IConstruct, memo = false) {
   const inputs: ModelInput[] = [];
   for (const c of root.node.findAll()) {
     if (!(c instanceof ApiObject)) continue;
-    forget(c);
     let json: any;
     try {
       json = c.toJson();
     } catch {
       continue; // cdk8s reports the object's own error when it writes it
     }
-    if (memo) memoize(c, json);
     owners.set(json, c);
     inputs.push({ json });
   }
@@ -202,7 +174,7 @@ function runFor(root: IConstruct, memo = false) {
   if (process.env.CDK8S_ISTIO_ANALYSIS_TIMING) {
     const ms = (from: bigint, to: bigint) => (Number(to - from) / 1e6).toFixed(1);
     process.stderr.write(`cdk8s-istio mesh analysis: ${inputs.length} objects rendered in ${ms(started, rendered)} ms`
-      + `${memo ? ' (the synthesis reuses them)' : ''}, analyzed in ${ms(rendered, process.hrtime.bigint())} ms\n`);
+      + `, analyzed in ${ms(rendered, process.hrtime.bigint())} ms\n`);
   }
   return run.messages.map(m => ({ ...m, owner: ownerOfJson(m.finding.resource.json) }));
 }
@@ -244,7 +216,7 @@ function validateApp(root: IConstruct): string[] {
     topLevelRun = root;
     queueMicrotask(() => { topLevelRun = undefined; });
   }
-  const messages = runFor(root, true);
+  const messages = runFor(root);
   const failing = new Map<IConstruct, string[]>();
   const report: string[] = [];
   for (const { message, owner } of messages) {

@@ -3,7 +3,7 @@ import { qualifyHost } from './host';
 import { ServiceEntry } from './service-entry';
 import { findSubset } from './subset-registry';
 import { IServiceReference } from '../core/kube-refs';
-import { check, fail, invalidMessage, validateHost, validateIstioLabel, validatePort } from '../core/validation';
+import { check, fail, validateHost, validateIstioLabel, validatePort } from '../core/validation';
 
 /**
  * A named subset of a service's endpoints, defined by a DestinationRule.
@@ -86,7 +86,8 @@ export class Destination {
 
   /**
    * A ServiceEntry of this app: its first host, or `options.host` when that names another of
-   * its hosts. The port, when given, must be one of the entry's ports (checked at synth).
+   * its hosts. A port the entry does not expose is what `istioctl analyze` reports as IST0101
+   * (Istio accepts it), so the mesh analysis reports it at synth.
    */
   public static fromServiceEntry(entry: ServiceEntry, options: ServiceEntryDestinationOptions = {}): Destination {
     const host = options.host ?? entry.hosts[0];
@@ -94,12 +95,7 @@ export class Destination {
     if (!entry.hosts.includes(host)) {
       fail(undefined, 'Destination.fromServiceEntry host', host, `is not a host of ${entry.node.path}; its hosts are ${entry.hosts.map(h => JSON.stringify(h)).join(', ')}`);
     }
-    return new Destination(() => host, undefined, undefined, port, false, (scope, field) => {
-      const ports = entry.portNumbers;
-      return port !== undefined && !ports.includes(port)
-        ? invalidMessage(scope, `${field}.port`, port, `${entry.node.path} has no port ${port}; its ports are ${ports.join(', ') || 'none'}`)
-        : undefined;
-    });
+    return new Destination(() => host, undefined, undefined, port, false);
   }
 
   /**

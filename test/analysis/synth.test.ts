@@ -89,7 +89,7 @@ describe('mesh analysis at synth', () => {
     new DestinationRule(chart, 'Plain', { metadata: { namespace: 'bookinfo' }, host: 'reviews', trafficPolicy: { tls: ClientTls.disable() } });
     new DestinationRule(chart, 'Plain2', { metadata: { namespace: 'bookinfo' }, host: 'ratings', trafficPolicy: { tls: ClientTls.disable() } });
     const first = captureStderr(() => Testing.synth(chart));
-    expect(first).toMatch(/^cdk8s-istio mesh analysis: 2 warnings\n {2}Warning \[CDK0001\] \(DestinationRule bookinfo\/mesh-plain-c8[0-9a-f]+\) DestinationRule for host "reviews" sets tls.mode DISABLE, but PeerAuthentication bookinfo\/default requires STRICT mutual TLS.*\n {4}at mesh\/Plain\n/);
+    expect(first).toMatch(/^cdk8s-istio mesh analysis: 2 warnings\n {2}Warning \[CDK0001\] \(DestinationRule bookinfo\/plain\) DestinationRule for host "reviews" sets tls.mode DISABLE, but PeerAuthentication bookinfo\/default requires STRICT mutual TLS.*\n {4}at mesh\/Plain\n/);
     expect(captureStderr(() => Testing.synth(chart))).toEqual('');
   });
 
@@ -104,8 +104,8 @@ describe('mesh analysis at synth', () => {
 
   test('changes the level of a code per scope: the nearest setting wins', () => {
     const app = Testing.app();
-    const lenient = new Chart(app, 'lenient');
-    const strict = new Chart(app, 'strict');
+    const lenient = new Chart(app, 'lenient', { namespace: 'lenient' });
+    const strict = new Chart(app, 'strict', { namespace: 'strict' });
     reviews(lenient);
     reviews(strict);
     MeshAnalysis.setLevel(app, 'IST0173', AnalysisLevel.IGNORE);
