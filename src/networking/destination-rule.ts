@@ -10,7 +10,8 @@ import * as k from '../../imports/networking.istio.io';
 import { IstioResource, IstioResourceProps } from '../core/istio-resource';
 import { IPodWorkload, IServiceReference } from '../core/kube-refs';
 import {
-  fail, invalidMessage, nonEmpty, quote, validateDnsLabel, validateExportTo, validateHost, validateIstioLabel, validationMessage, validateLabelKey, validateLabels,
+  fail, invalidMessage, nonEmpty, quote, validateDnsLabel, validateExportTo, validateHost, validateIstioLabel, validationMessage,
+  validateLabelKey, validateLabels,
 } from '../core/validation';
 import { WorkloadSelector } from '../core/workload-selector';
 
