@@ -180,6 +180,13 @@ describe('mesh config', () => {
       .toThrow(/test\/Istio\/MeshConfig: extensionProviders\[dd\]\.datadog\.service "" is invalid/);
   });
 
+  test('fails for a duration finer than a millisecond, naming the path and field', () => {
+    expect(() => meshOf(undefined, { meshConfig: { connectTimeout: Duration.millis(1.5) } }))
+      .toThrow(/test\/Istio\/MeshConfig: connectTimeout .* is invalid: must be a non-negative whole number of milliseconds/);
+    expect(() => meshOf(m => m.addExtensionProvider(ExtensionProvider.zipkin('zk', { service: 'zipkin.tracing', port: 9411, timeout: Duration.millis(2.5) }))))
+      .toThrow(/test\/Istio\/MeshConfig: extensionProviders\[zk\]\.zipkin\.timeout .* is invalid: must be a non-negative whole number of milliseconds/);
+  });
+
   test('fails for an invalid ext-authz status', () => {
     expect(() => meshOf(m => m.addExtensionProvider(ExtensionProvider.envoyExtAuthzGrpc('opa', { service: 'opa.auth', port: 9191, statusOnError: 42 }))))
       .toThrow(/extensionProviders\[opa\]\.envoyExtAuthzGrpc\.statusOnError 42 is invalid: must be an integer from 100 to 599/);

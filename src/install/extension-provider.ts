@@ -138,7 +138,7 @@ export class ExtensionProvider {
       traceContextOption: options.traceContextOption,
       timeout: renderDuration(options.timeout),
       headers: headerList(options.headers),
-    }), scope => validateDuration(scope, `extensionProviders[${name}].zipkin.timeout`, options.timeout));
+    }), scope => validateTimeout(scope, `extensionProviders[${name}].zipkin.timeout`, options.timeout));
   }
 
   /** An OpenTelemetry tracing backend (OTLP over gRPC, or HTTP with `httpPath`). */
@@ -151,7 +151,7 @@ export class ExtensionProvider {
         ? compact({ timeout: renderDuration(options.timeout), initialMetadata: headerList(options.headers) })
         : undefined;
       return compact({ ...tracing(options), http, grpc });
-    }, scope => validateDuration(scope, `extensionProviders[${name}].opentelemetry.timeout`, options.timeout));
+    }, scope => validateTimeout(scope, `extensionProviders[${name}].opentelemetry.timeout`, options.timeout));
   }
 
   /** A Datadog tracing agent. */
@@ -298,11 +298,17 @@ function extAuthz(options: ExtAuthzProviderOptions): Record<string, unknown> {
 }
 
 function validateExtAuthz(scope: IConstruct, field: string, options: ExtAuthzProviderOptions): void {
-  validateDuration(scope, `${field}.timeout`, options.timeout);
+  validateTimeout(scope, `${field}.timeout`, options.timeout);
   if (options.statusOnError !== undefined) {
     validateInteger(scope, `${field}.statusOnError`, options.statusOnError, 100, 599);
   }
   if (options.includeRequestBodyInCheck) {
     validateInteger(scope, `${field}.includeRequestBodyInCheck.maxRequestBytes`, options.includeRequestBodyInCheck.maxRequestBytes, 1);
   }
+}
+
+/** A provider timeout: at least 1ms, in whole milliseconds (the precision Istio supports). */
+function validateTimeout(scope: IConstruct, field: string, timeout: Duration | undefined): void {
+  validateDuration(scope, field, timeout);
+  renderDuration(timeout, scope, field);
 }

@@ -235,8 +235,8 @@ export class MeshConfig extends Construct {
       holdApplicationUntilProxyStarts: proxy.holdApplicationUntilProxyStarts,
       concurrency: proxy.concurrency,
       proxyMetadata: proxy.proxyMetadata,
-      terminationDrainDuration: renderDuration(proxy.terminationDrainDuration),
-      drainDuration: renderDuration(proxy.drainDuration),
+      terminationDrainDuration: renderDuration(proxy.terminationDrainDuration, this, 'defaultConfig.terminationDrainDuration'),
+      drainDuration: renderDuration(proxy.drainDuration, this, 'defaultConfig.drainDuration'),
       proxyStatsMatcher: matcher ? compact({
         inclusionPrefixes: nonEmpty(matcher.inclusionPrefixes),
         inclusionSuffixes: nonEmpty(matcher.inclusionSuffixes),
@@ -250,7 +250,7 @@ export class MeshConfig extends Construct {
       accessLogFile: o.accessLogFile,
       accessLogEncoding: o.accessLogEncoding,
       accessLogFormat: o.accessLogFormat,
-      connectTimeout: renderDuration(o.connectTimeout),
+      connectTimeout: renderDuration(o.connectTimeout, this, 'connectTimeout'),
       defaultConfig,
       defaultDestinationRuleExportTo: nonEmpty(o.defaultDestinationRuleExportTo),
       defaultProviders: compact({
@@ -270,7 +270,7 @@ export class MeshConfig extends Construct {
       ingressSelector: o.ingressSelector,
       ingressService: o.ingressService,
       outboundTrafficPolicy: o.outboundTrafficPolicy ? { mode: o.outboundTrafficPolicy } : undefined,
-      protocolDetectionTimeout: renderDuration(o.protocolDetectionTimeout),
+      protocolDetectionTimeout: renderDuration(o.protocolDetectionTimeout, this, 'protocolDetectionTimeout'),
       rootNamespace: o.rootNamespace ?? namespace,
       trustDomain: o.trustDomain ?? 'cluster.local',
       trustDomainAliases: nonEmpty(o.trustDomainAliases),
