@@ -52,9 +52,13 @@ test('the packed library installs into a cdk8s app and synthesizes the README sn
   const tarball = join(packDir, packed[0].filename);
   const shipped: string[] = packed[0].files.map((f: { path: string }) => f.path);
 
-  // THEN the tarball holds only what a consumer needs
-  expect(shipped.filter(path => !/^lib\/.*\.(js|d\.ts|json)$/.test(path)).sort())
+  // THEN the tarball holds only what a consumer needs: compiled code and data, the jsii
+  // assembly, the docs, and the bundled dependencies (jsii libraries bundle theirs)
+  const bundled: string[] = JSON.parse(readFileSync(join(root, 'package.json'), 'utf-8')).bundledDependencies ?? [];
+  const isBundled = (path: string) => bundled.some(dep => path.startsWith(`node_modules/${dep}/`));
+  expect(shipped.filter(path => !/^lib\/.*\.(js|d\.ts|json)$/.test(path) && !isBundled(path)).sort())
     .toEqual(['.jsii', 'API.md', 'LICENSE', 'README.md', 'package.json']);
+  for (const dep of bundled) expect(shipped).toContain(`node_modules/${dep}/package.json`);
   expect(shipped).toContain('lib/src/index.js');
   expect(shipped).toContain('lib/src/index.d.ts');
 
