@@ -50,6 +50,7 @@ export const ANALYZERS: ReadonlyArray<[string, Analyzer]> = [
   ['virtualservice.IngressRouteAnalyzer', vs.ingressSubsetRules],
   ['webhook.Analyzer', misc.webhooks],
   ['schema.ValidationAnalyzer', misc.schemaErrors],
+  ['schema.ValidationWarnings', misc.schemaWarnings],
   ['schema.VirtualServiceRules', vs.unreachableRules],
   ['cdk8s-istio.MtlsConflictAnalyzer', mtls.mtlsConflicts],
 ];

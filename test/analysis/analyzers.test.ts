@@ -314,6 +314,28 @@ describe('schema analyzer', () => {
       .toEqual(['IST0106 DestinationRule shop/d', 'IST0106 Gateway shop/g', 'IST0106 ServiceEntry shop/s']);
     expect(findings([ns('shop'), istio('ServiceEntry', 's', 'shop', { hosts: ['a.example.com'], ports: [{ number: 443, name: 'tls', protocol: 'TLS' }], resolution: 'DNS' })])).toEqual([]);
   });
+  test('IST0133: what the webhook accepts with a warning; quiet without it', () => {
+    const vs = (route: Obj) => istio('VirtualService', 'v', 'shop', { hosts: ['reviews'], http: [{ route: [{ destination: { host: 'reviews' } }], ...route }] });
+    expect(texts([ns('shop'), vs({ mirror: { host: 'reviews' }, mirrorPercent: 10 })], 'IST0133'))
+      .toEqual([expect.stringMatching(/http\[0\] uses the deprecated setting "mirrorPercent"; use "mirrorPercentage" instead/)]);
+    expect(texts([ns('shop'), vs({ mirror: { host: 'reviews' }, mirrorPercentage: { value: 10 } })], 'IST0133')).toEqual([]);
+
+    const locality = { localityLbSetting: { failover: [{ from: 'us-east', to: 'us-west' }] } };
+    const dr = (policy: Obj) => istio('DestinationRule', 'd', 'shop', { host: 'reviews', trafficPolicy: policy });
+    expect(texts([ns('shop'), dr({ loadBalancer: locality })], 'IST0133'))
+      .toEqual([expect.stringMatching(/trafficPolicy.loadBalancer.localityLbSetting fails over, but trafficPolicy has no outlierDetection/)]);
+    expect(texts([ns('shop'), dr({ loadBalancer: locality, outlierDetection: { consecutive5xxErrors: 5 } })], 'IST0133')).toEqual([]);
+
+    const sidecar = (selector: Obj) => istio('Sidecar', 's', 'shop', { workloadSelector: selector, egress: [{ hosts: ['./*'] }] });
+    expect(texts([ns('shop'), sidecar({ labels: {} })], 'IST0133')).toEqual([expect.stringMatching(/applies to every workload in the namespace/)]);
+    expect(texts([ns('shop'), sidecar({ labels: { app: 'reviews' } })], 'IST0133')).toEqual([]);
+
+    const ef = (applyTo: string) => istio('EnvoyFilter', 'f', 'shop', { priority: 1, configPatches: [{
+      applyTo, match: { listener: { filterChain: { filter: { name: 'envoy.filters.network.http_connection_manager' } } } }, patch: { operation: 'MERGE', value: {} },
+    }] });
+    expect(texts([ns('shop'), ef('FILTER_CHAIN')], 'IST0133')).toEqual([expect.stringMatching(/configPatches\[0\]: a filter match has no effect when used with FILTER_CHAIN/)]);
+    expect(texts([ns('shop'), ef('NETWORK_FILTER')], 'IST0133')).toEqual([]);
+  });
 });
 
 describe('serviceentry, envoyfilter and webhook analyzers', () => {

@@ -170,3 +170,57 @@ export function schemaErrors(ctx: AnalysisContext): void {
     }
   }
 }
+
+/**
+ * IST0133: what Istio's webhook accepts with a warning (`kubectl apply` prints it), for every
+ * object: the validation's warnings, not only its errors.
+ * - VirtualService `http[].mirrorPercent` is deprecated for `mirrorPercentage`;
+ * - a DestinationRule locality failover (`failover`, `failoverPriority`) needs outlier detection
+ *   at the same level to ever fail over;
+ * - a Sidecar `workloadSelector` without labels applies to every workload of the namespace;
+ * - an EnvoyFilter filter match has no effect on a LISTENER or FILTER_CHAIN patch.
+ */
+export function schemaWarnings(ctx: AnalysisContext): void {
+  const model = ctx.model;
+  for (const vs of model.istio('VirtualService')) {
+    objects(vs.spec.http).forEach((route, i) => {
+      if (route.mirrorPercent !== undefined) {
+        ctx.report(vs, 'IST0133', `Schema validation warning: http[${i}] uses the deprecated setting "mirrorPercent"; use "mirrorPercentage" instead.`);
+      }
+    });
+  }
+  for (const dr of model.istio('DestinationRule')) {
+    const policies: Array<[string, Record<string, any>]> = [];
+    const add = (at: string, policy: unknown) => {
+      if (isObject(policy)) {
+        policies.push([at, policy]);
+        objects(policy.portLevelSettings).forEach((p, i) => policies.push([`${at}.portLevelSettings[${i}]`, p]));
+      }
+    };
+    add('trafficPolicy', dr.spec.trafficPolicy);
+    objects(dr.spec.subsets).forEach((s, i) => add(`subsets[${i}].trafficPolicy`, s.trafficPolicy));
+    for (const [at, policy] of policies) {
+      const locality = isObject(policy.loadBalancer) ? policy.loadBalancer.localityLbSetting : undefined;
+      const failover = isObject(locality) && (objects(locality.failover).length > 0 || strings(locality.failoverPriority).length > 0);
+      if (failover && policy.outlierDetection === undefined) {
+        ctx.report(dr, 'IST0133', `Schema validation warning: ${at}.loadBalancer.localityLbSetting fails over, but ${at} has no outlierDetection: `
+          + 'outlier detection policy must be provided for failover.');
+      }
+    }
+  }
+  for (const sc of model.istio('Sidecar')) {
+    const selector = sc.spec.workloadSelector;
+    if (isObject(selector) && Object.keys(stringMap(selector.labels)).length === 0) {
+      ctx.report(sc, 'IST0133', 'Schema validation warning: workloadSelector has no labels, so the Sidecar applies to every workload in the namespace.');
+    }
+  }
+  for (const ef of model.istio('EnvoyFilter')) {
+    objects(ef.spec.configPatches).forEach((patch, i) => {
+      const listener = isObject(patch.match) && isObject(patch.match.listener) ? patch.match.listener : undefined;
+      const chain = listener && isObject(listener.filterChain) ? listener.filterChain : undefined;
+      if (chain?.filter !== undefined && (patch.applyTo === 'LISTENER' || patch.applyTo === 'FILTER_CHAIN')) {
+        ctx.report(ef, 'IST0133', `Schema validation warning: configPatches[${i}]: a filter match has no effect when used with ${patch.applyTo}.`);
+      }
+    });
+  }
+}
