@@ -37,6 +37,7 @@ export const ANALYZERS: ReadonlyArray<[string, Analyzer]> = [
   ['injection.ImageAutoAnalyzer', wl.imageAuto],
   ['k8sgateway.SelectorAnalyzer', k8sgw.ineffectiveSelectors],
   ['k8sgateway.CRDVersionAnalyzer', k8sgw.gatewayApiCrdVersion],
+  ['cdk8s-istio.GatewayApiRouteAnalyzer', k8sgw.routeReferences],
   ['service.PortNameAnalyzer', wl.servicePortNames],
   ['serviceentry.ProtocolAddressesAnalyzer', misc.serviceEntryAddresses],
   ['sidecar.SelectorAnalyzer', sel.sidecarSelectors],

@@ -58,6 +58,8 @@ export const CODES = {
   IST0175: { name: 'JwksUriFetchUnrestricted', level: AnalysisLevel.WARNING },
   IST0176: { name: 'GatewayAPICRDVersionTooOld', level: AnalysisLevel.ERROR },
   CDK0001: { name: 'MtlsDisabledForStrictWorkload', level: AnalysisLevel.WARNING },
+  CDK0002: { name: 'GatewayApiRouteNotAccepted', level: AnalysisLevel.WARNING },
+  CDK0003: { name: 'GatewayApiBackendNotGranted', level: AnalysisLevel.WARNING },
 } as const;
 
 /** A code the analyzers report. Internal. */

@@ -131,7 +131,8 @@ describe('virtualservice analyzers', () => {
 
   test('IST0002: deprecated mirrorPercent', () => {
     const objects = [...reviewsApp(), istio('VirtualService', 'v', 'shop', { hosts: ['reviews'], http: [{ route: [route('reviews')], mirror: { host: 'reviews' }, mirrorPercent: 5 }] })];
-    expect(findings(objects)).toEqual(['IST0002 VirtualService shop/v']);
+    // istioctl reports it twice: the deprecation analyzer, and the schema analyzer for the webhook's warning
+    expect(findings(objects)).toEqual(['IST0002 VirtualService shop/v', 'IST0133 VirtualService shop/v']);
   });
 });
 
@@ -235,6 +236,45 @@ describe('sidecar, telemetry and authorization analyzers', () => {
     expect(findings([...reviewsApp(), policy({ app: 'reviews' }, ['shop'])])).toEqual([]);
   });
 
+  test('IST0101, CDK0002, CDK0003: Gateway API routes and what they reference; quiet when all is there', () => {
+    const gapi = (kind: string, name: string, namespace: string, spec: Obj): Obj => ({ apiVersion: 'gateway.networking.k8s.io/v1', kind, metadata: { name, namespace }, spec });
+    const gateway = (allowedRoutes?: Obj) => gapi('Gateway', 'edge', 'infra', {
+      gatewayClassName: 'istio',
+      listeners: [{ name: 'http', port: 80, protocol: 'HTTP', ...(allowedRoutes ? { allowedRoutes } : {}) }],
+    });
+    const httpRoute = (parent: Obj, backend: Obj) => gapi('HTTPRoute', 'r', 'shop', { parentRefs: [parent], rules: [{ backendRefs: [backend] }] });
+    const world = [ns('infra'), ns('shop'), svc('reviews', 'shop', { app: 'reviews' }), svc('db', 'infra', { app: 'db' }, [{ name: 'tcp', port: 5432 }])];
+    const grant = gapi('ReferenceGrant', 'g', 'infra', { from: [{ group: 'gateway.networking.k8s.io', kind: 'HTTPRoute', namespace: 'shop' }], to: [{ group: '', kind: 'Service' }] });
+
+    // quiet: a Gateway that accepts routes from every namespace, a backend with its port
+    const fine = httpRoute({ name: 'edge', namespace: 'infra' }, { name: 'reviews', port: 9080 });
+    expect(findings([...world, gateway({ namespaces: { from: 'All' } }), fine])).toEqual([]);
+    // a listener of another namespace, Same by default
+    expect(texts([...world, gateway(), fine], 'CDK0002'))
+      .toEqual(['Gateway infra/edge does not accept this HTTPRoute: listener http accepts routes from namespace infra only.']);
+    // a listener for other kinds, a section that does not exist
+    expect(texts([...world, gateway({ namespaces: { from: 'All' }, kinds: [{ kind: 'GRPCRoute' }] }), fine], 'CDK0002'))
+      .toEqual(['Gateway infra/edge does not accept this HTTPRoute: listener http accepts GRPCRoute.']);
+    expect(texts([...world, gateway({ namespaces: { from: 'All' } }), httpRoute({ name: 'edge', namespace: 'infra', sectionName: 'https' }, { name: 'reviews', port: 9080 })], 'CDK0002'))
+      .toEqual(['Gateway infra/edge does not accept this HTTPRoute: it has no listener named https.']);
+    // a selector that picks the route's namespace by its labels
+    const selected = gateway({ namespaces: { from: 'Selector', selector: { matchLabels: { shared: 'true' } } } });
+    expect(texts([...world, selected, fine], 'CDK0002')).toHaveLength(1);
+    expect(texts([ns('infra'), ns('shop', { shared: 'true' }), ...world.slice(2), selected, fine], 'CDK0002')).toEqual([]);
+
+    // missing parents and backends, a port the Service lacks
+    expect(texts([...world, httpRoute({ name: 'nope', namespace: 'infra' }, { name: 'reviews', port: 9080 })], 'IST0101')).toEqual(['Referenced gateway not found: "infra/nope"']);
+    expect(texts([...world, httpRoute({ kind: 'Service', group: '', name: 'ratings' }, { name: 'reviews', port: 9080 })], 'IST0101')).toEqual(['Referenced service not found: "shop/ratings"']);
+    expect(texts([...world, gateway({ namespaces: { from: 'All' } }), httpRoute({ name: 'edge', namespace: 'infra' }, { name: 'reviews', port: 8080 })], 'IST0101'))
+      .toEqual(['Referenced host:port not found: "reviews.shop:8080"; Service shop/reviews exposes 9080']);
+
+    // a backend in another namespace needs a ReferenceGrant there
+    const crossNs = httpRoute({ kind: 'Service', group: '', name: 'reviews' }, { name: 'db', namespace: 'infra', port: 5432 });
+    expect(texts([...world, crossNs], 'CDK0003'))
+      .toEqual(['Backend Service infra/db is in another namespace, and no ReferenceGrant in infra lets HTTPRoutes of shop use it; add one.']);
+    expect(texts([...world, grant, crossNs], 'CDK0003')).toEqual([]);
+  });
+
   test('IST0166: a policy selecting the pods of a Kubernetes Gateway; quiet with targetRefs', () => {
     const k8sGateway = { apiVersion: 'gateway.networking.k8s.io/v1', kind: 'Gateway', metadata: { name: 'web', namespace: 'shop' }, spec: { gatewayClassName: 'istio', listeners: [{ name: 'http', port: 80, protocol: 'HTTP' }] } };
     const bySelector = istio('AuthorizationPolicy', 'p', 'shop', { selector: { matchLabels: { 'gateway.networking.k8s.io/gateway-name': 'web' } }, action: 'DENY', rules: [{}] });
@@ -314,8 +354,9 @@ describe('schema analyzer', () => {
       .toEqual(['IST0106 DestinationRule shop/d', 'IST0106 Gateway shop/g', 'IST0106 ServiceEntry shop/s']);
     expect(findings([ns('shop'), istio('ServiceEntry', 's', 'shop', { hosts: ['a.example.com'], ports: [{ number: 443, name: 'tls', protocol: 'TLS' }], resolution: 'DNS' })])).toEqual([]);
   });
+
   test('IST0133: what the webhook accepts with a warning; quiet without it', () => {
-    const vs = (route: Obj) => istio('VirtualService', 'v', 'shop', { hosts: ['reviews'], http: [{ route: [{ destination: { host: 'reviews' } }], ...route }] });
+    const vs = (extra: Obj) => istio('VirtualService', 'v', 'shop', { hosts: ['reviews'], http: [{ route: [{ destination: { host: 'reviews' } }], ...extra }] });
     expect(texts([ns('shop'), vs({ mirror: { host: 'reviews' }, mirrorPercent: 10 })], 'IST0133'))
       .toEqual([expect.stringMatching(/http\[0\] uses the deprecated setting "mirrorPercent"; use "mirrorPercentage" instead/)]);
     expect(texts([ns('shop'), vs({ mirror: { host: 'reviews' }, mirrorPercentage: { value: 10 } })], 'IST0133')).toEqual([]);
@@ -330,9 +371,12 @@ describe('schema analyzer', () => {
     expect(texts([ns('shop'), sidecar({ labels: {} })], 'IST0133')).toEqual([expect.stringMatching(/applies to every workload in the namespace/)]);
     expect(texts([ns('shop'), sidecar({ labels: { app: 'reviews' } })], 'IST0133')).toEqual([]);
 
-    const ef = (applyTo: string) => istio('EnvoyFilter', 'f', 'shop', { priority: 1, configPatches: [{
-      applyTo, match: { listener: { filterChain: { filter: { name: 'envoy.filters.network.http_connection_manager' } } } }, patch: { operation: 'MERGE', value: {} },
-    }] });
+    const ef = (applyTo: string) => istio('EnvoyFilter', 'f', 'shop', {
+      priority: 1,
+      configPatches: [{
+        applyTo, match: { listener: { filterChain: { filter: { name: 'envoy.filters.network.http_connection_manager' } } } }, patch: { operation: 'MERGE', value: {} },
+      }],
+    });
     expect(texts([ns('shop'), ef('FILTER_CHAIN')], 'IST0133')).toEqual([expect.stringMatching(/configPatches\[0\]: a filter match has no effect when used with FILTER_CHAIN/)]);
     expect(texts([ns('shop'), ef('NETWORK_FILTER')], 'IST0133')).toEqual([]);
   });
