@@ -5,6 +5,7 @@ import { ApiObject, App, Chart, Include, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { addBookinfoStack } from '../../examples/bookinfo/bookinfo-stack';
 import { SCENARIOS } from '../../examples/bookinfo/scenarios';
+import { Gateway as KubeGateway, GatewayClassName, HttpRoute, ListenerProtocol } from '../../src/gateway-api';
 import { AnalysisLevel } from '../../src/analysis/level';
 import { MeshAnalysis } from '../../src/analysis/mesh-analysis';
 import { ClientTls } from '../../src/networking/client-tls';
@@ -40,6 +41,19 @@ function captureStderr(fn: () => void): string {
 }
 
 describe('mesh analysis at synth', () => {
+  test('runs in an app with Gateway API constructs only, and reports a route its parent does not accept', () => {
+    const chart = Testing.chart();
+    const gateway = new KubeGateway(chart, 'gw', {
+      metadata: { name: 'edge', namespace: 'ingress' },
+      gatewayClassName: GatewayClassName.ISTIO,
+      listeners: [{ name: 'http', port: 80, protocol: ListenerProtocol.HTTP }],
+    });
+    const route = new HttpRoute(chart, 'shop', { metadata: { name: 'shop', namespace: 'shop' } });
+    route.addParent(gateway, { sectionName: 'http' });
+    expect(captureStderr(() => Testing.synth(chart))).toMatch(
+      /Warning \[CDK0002\] \(HTTPRoute shop\/shop\) Gateway ingress\/edge does not accept this HTTPRoute: listener http accepts routes from namespace ingress only\.\n {4}at test\/shop/);
+  });
+
   test('the bookinfo example analyzes clean, in every scenario, Info included', () => {
     for (const scenario of Object.keys(SCENARIOS)) {
       const app = new App({ outdir: mkdtempSync(join(tmpdir(), 'bookinfo-')) });
