@@ -60,6 +60,7 @@ export const CODES = {
   CDK0001: { name: 'MtlsDisabledForStrictWorkload', level: AnalysisLevel.WARNING },
   CDK0002: { name: 'GatewayApiRouteNotAccepted', level: AnalysisLevel.WARNING },
   CDK0003: { name: 'GatewayApiBackendNotGranted', level: AnalysisLevel.WARNING },
+  CDK0004: { name: 'GatewayApiReferenceNotFound', level: AnalysisLevel.WARNING },
 } as const;
 
 /** A code the analyzers report. Internal. */

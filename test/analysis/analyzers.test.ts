@@ -236,7 +236,7 @@ describe('sidecar, telemetry and authorization analyzers', () => {
     expect(findings([...reviewsApp(), policy({ app: 'reviews' }, ['shop'])])).toEqual([]);
   });
 
-  test('IST0101, CDK0002, CDK0003: Gateway API routes and what they reference; quiet when all is there', () => {
+  test('CDK0002, CDK0003, CDK0004: Gateway API routes and what they reference; quiet when all is there', () => {
     const gapi = (kind: string, name: string, namespace: string, spec: Obj): Obj => ({ apiVersion: 'gateway.networking.k8s.io/v1', kind, metadata: { name, namespace }, spec });
     const gateway = (allowedRoutes?: Obj) => gapi('Gateway', 'edge', 'infra', {
       gatewayClassName: 'istio',
@@ -263,9 +263,9 @@ describe('sidecar, telemetry and authorization analyzers', () => {
     expect(texts([ns('infra'), ns('shop', { shared: 'true' }), ...world.slice(2), selected, fine], 'CDK0002')).toEqual([]);
 
     // missing parents and backends, a port the Service lacks
-    expect(texts([...world, httpRoute({ name: 'nope', namespace: 'infra' }, { name: 'reviews', port: 9080 })], 'IST0101')).toEqual(['Referenced gateway not found: "infra/nope"']);
-    expect(texts([...world, httpRoute({ kind: 'Service', group: '', name: 'ratings' }, { name: 'reviews', port: 9080 })], 'IST0101')).toEqual(['Referenced service not found: "shop/ratings"']);
-    expect(texts([...world, gateway({ namespaces: { from: 'All' } }), httpRoute({ name: 'edge', namespace: 'infra' }, { name: 'reviews', port: 8080 })], 'IST0101'))
+    expect(texts([...world, httpRoute({ name: 'nope', namespace: 'infra' }, { name: 'reviews', port: 9080 })], 'CDK0004')).toEqual(['Referenced gateway not found: "infra/nope"']);
+    expect(texts([...world, httpRoute({ kind: 'Service', group: '', name: 'ratings' }, { name: 'reviews', port: 9080 })], 'CDK0004')).toEqual(['Referenced service not found: "shop/ratings"']);
+    expect(texts([...world, gateway({ namespaces: { from: 'All' } }), httpRoute({ name: 'edge', namespace: 'infra' }, { name: 'reviews', port: 8080 })], 'CDK0004'))
       .toEqual(['Referenced host:port not found: "reviews.shop:8080"; Service shop/reviews exposes 9080']);
 
     // a backend in another namespace needs a ReferenceGrant there

@@ -77,8 +77,9 @@ const DEFAULT_KINDS: Record<string, string[]> = {
 
 /**
  * Gateway API routes and what they reference (what Istio reports in the route's status, not
- * at admission):
- * - IST0101: a parent Gateway or Service, or a backend Service (or its port), that is not there;
+ * at admission; istioctl has no analyzer for it, so the codes are this library's, at Warning,
+ * since a name may refer to an object that other manifests create):
+ * - CDK0004: a parent Gateway or Service, or a backend Service (or its port), that is not there;
  * - CDK0002: a parent Gateway none of whose listeners (of the route's `sectionName`/`port`)
  *   accepts the route, because of `allowedRoutes` (namespaces or kinds) or the listener protocol;
  * - CDK0003: a backend in another namespace that no ReferenceGrant there lets the route use.
@@ -94,14 +95,14 @@ export function routeReferences(ctx: AnalysisContext): void {
         const name = String(parent.name);
         if (parentKind === 'Service') {
           if (!model.service(parentNs, name) && model.expects('Service', parentNs)) {
-            ctx.report(route, 'IST0101', `Referenced service not found: "${parentNs}/${name}"`);
+            ctx.report(route, 'CDK0004', `Referenced service not found: "${parentNs}/${name}"`);
           }
           continue;
         }
         if (parentKind !== 'Gateway') continue;
         const gateway = model.gatewayApi('Gateway').find(g => g.name === name && (g.namespace ?? 'default') === parentNs);
         if (!gateway) {
-          if (model.expects('Gateway', parentNs)) ctx.report(route, 'IST0101', `Referenced gateway not found: "${parentNs}/${name}"`);
+          if (model.expects('Gateway', parentNs)) ctx.report(route, 'CDK0004', `Referenced gateway not found: "${parentNs}/${name}"`);
           continue;
         }
         const problem = rejection(model, gateway, route, kind, parent);
@@ -114,9 +115,9 @@ export function routeReferences(ctx: AnalysisContext): void {
           const name = String(backend.name);
           const service = model.service(ns, name);
           if (!service) {
-            if (model.expects('Service', ns)) ctx.report(route, 'IST0101', `Referenced host not found: "${name}.${ns}"`);
+            if (model.expects('Service', ns)) ctx.report(route, 'CDK0004', `Referenced host not found: "${name}.${ns}"`);
           } else if (typeof backend.port === 'number' && !service.ports.some(p => p.number === backend.port)) {
-            ctx.report(route, 'IST0101', `Referenced host:port not found: "${name}.${ns}:${backend.port}"; Service ${ns}/${name} exposes ${service.ports.map(p => p.number).join(', ') || 'no port'}`);
+            ctx.report(route, 'CDK0004', `Referenced host:port not found: "${name}.${ns}:${backend.port}"; Service ${ns}/${name} exposes ${service.ports.map(p => p.number).join(', ') || 'no port'}`);
           }
           if (ns !== routeNs && !granted(model, routeNs, kind, ns, name) && model.expects('ReferenceGrant', ns)) {
             ctx.report(route, 'CDK0003', `Backend Service ${ns}/${name} is in another namespace, and no ReferenceGrant in ${ns} lets ${kind}s of ${routeNs} use it; add one.`);
