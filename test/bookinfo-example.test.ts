@@ -44,10 +44,19 @@ describe('bookinfo example: files and apply order', () => {
     ]);
   });
 
-  test('the first file holds exactly the 15 Istio CRDs', () => {
-    const crds = files[names[0]];
-    expect(crds.every(o => o.kind === 'CustomResourceDefinition')).toBe(true);
-    expect(crds.map(o => o.metadata.name).sort()).toEqual([
+  test('the first file holds every CRD: the 15 Istio ones, and the Gateway API standard channel', () => {
+    const all = files[names[0]];
+    const crds = all.filter(o => o.kind === 'CustomResourceDefinition');
+    // the Gateway API release also ships an admission policy that keeps older CRDs from replacing its own
+    expect(all.filter(o => o.kind !== 'CustomResourceDefinition').map(o => `${o.kind} ${o.metadata.name}`)).toEqual([
+      'ValidatingAdmissionPolicy safe-upgrades.gateway.networking.k8s.io', 'ValidatingAdmissionPolicyBinding safe-upgrades.gateway.networking.k8s.io',
+    ]);
+    expect(crds.filter(o => o.spec.group === 'gateway.networking.k8s.io').map(o => o.spec.names.kind).sort()).toEqual([
+      'BackendTLSPolicy', 'GRPCRoute', 'Gateway', 'GatewayClass', 'HTTPRoute', 'ListenerSet', 'ReferenceGrant', 'TLSRoute',
+    ]);
+    // ... and no other file has one
+    expect(names.slice(1).flatMap(name => files[name]).filter(o => o.kind === 'CustomResourceDefinition')).toEqual([]);
+    expect(crds.filter(o => o.spec.group !== 'gateway.networking.k8s.io').map(o => o.metadata.name).sort()).toEqual([
       'authorizationpolicies.security.istio.io', 'destinationrules.networking.istio.io', 'envoyfilters.networking.istio.io',
       'gateways.networking.istio.io', 'peerauthentications.security.istio.io', 'proxyconfigs.networking.istio.io',
       'requestauthentications.security.istio.io', 'serviceentries.networking.istio.io', 'sidecars.networking.istio.io',

@@ -3,7 +3,7 @@ import { BookinfoApp } from './bookinfo-app';
 import { BookinfoGatewayApi, BookinfoIngress } from './bookinfo-gateway-api';
 import { BookinfoRouting } from './bookinfo-routing';
 import { Scenario } from './scenarios';
-import { CrdSource, IstioCrds, IstioMesh, ObservabilityAddons, Profile } from '../../src';
+import { CrdSource, GatewayApiCrdChannel, GatewayApiCrds, IstioCrds, IstioMesh, ObservabilityAddons, Profile } from '../../src';
 
 export interface BookinfoStackOptions {
   /** Namespace of the application. @default "bookinfo" */
@@ -36,11 +36,13 @@ export interface BookinfoStack {
 export function addBookinfoStack(app: App, options: BookinfoStackOptions = {}): BookinfoStack {
   const namespace = options.namespace ?? 'bookinfo';
 
+  // Every CRD goes first, in a file of its own: Istio's, and the Gateway API's
   const crds = new Chart(app, '00-istio-crds');
   new IstioCrds(crds, 'istio');
+  new GatewayApiCrds(crds, 'gateway-api');
 
   const controlPlane = new Chart(app, '01-istio-control-plane');
-  const mesh = new IstioMesh(controlPlane, 'istio', { profile: Profile.DEMO, crds: CrdSource.none() });
+  const mesh = new IstioMesh(controlPlane, 'istio', { profile: Profile.DEMO, crds: CrdSource.none(), gatewayApiCrds: GatewayApiCrdChannel.NONE });
   mesh.injectNamespace(namespace);
 
   const addons = new Chart(app, '02-istio-addons');
