@@ -1,8 +1,6 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { SYNC_WAVE_ANNOTATION, SyncWave } from './install-context';
-import { GATEWAY_API_EXPERIMENTAL_OBJECTS } from '../../imports/crds/gateway-api-experimental.data';
-import { GATEWAY_API_STANDARD_OBJECTS } from '../../imports/crds/gateway-api-standard.data';
 import { check } from '../core/validation';
 
 /**
@@ -50,10 +48,11 @@ export class GatewayApiCrds extends Construct {
     const channel = props.channel ?? GatewayApiCrdChannel.STANDARD;
     check((Object.values(GatewayApiCrdChannel) as string[]).includes(channel), this, 'channel', channel,
       `must be one of ${Object.values(GatewayApiCrdChannel).join(', ')}`);
-    const objects = channel === GatewayApiCrdChannel.NONE ? []
-      : channel === GatewayApiCrdChannel.STANDARD ? GATEWAY_API_STANDARD_OBJECTS
-        : [...GATEWAY_API_STANDARD_OBJECTS.filter(o => o.kind === 'CustomResourceDefinition'), ...GATEWAY_API_EXPERIMENTAL_OBJECTS,
-          ...GATEWAY_API_STANDARD_OBJECTS.filter(o => o.kind !== 'CustomResourceDefinition')];
+    const standard = channel === GatewayApiCrdChannel.NONE ? [] : upstreamObjects('standard');
+    const objects = channel === GatewayApiCrdChannel.EXPERIMENTAL
+      ? [...standard.filter(o => o.kind === 'CustomResourceDefinition'), ...upstreamObjects('experimental'),
+        ...standard.filter(o => o.kind !== 'CustomResourceDefinition')]
+      : standard;
     this.apiObjects = objects.map(obj => {
       // `status` is the API server's to write
       const { apiVersion, kind, metadata, status: _status, ...rest } = structuredClone(obj);
@@ -62,4 +61,15 @@ export class GatewayApiCrds extends Construct {
       return apiObject;
     });
   }
+}
+
+/**
+ * The upstream objects of a Gateway API channel, as the import task committed them in
+ * `imports/crds/`. Loaded on first use only: a plain require, which tsc neither types nor
+ * inlines; the compile task copies the JSON next to the compiled imports/ (lib/imports/crds),
+ * so the same relative path works from src/install and from lib/src/install.
+ */
+function upstreamObjects(channel: 'standard' | 'experimental'): any[] {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return channel === 'standard' ? require('../../imports/crds/gateway-api-standard.json') : require('../../imports/crds/gateway-api-experimental.json');
 }

@@ -1,10 +1,15 @@
+import { readFileSync } from 'fs';
+import { join } from 'path';
 import { Testing } from 'cdk8s';
 import { synthValid } from './support';
-import { GATEWAY_API_EXPERIMENTAL_OBJECTS } from '../../imports/crds/gateway-api-experimental.data';
-import { GATEWAY_API_STANDARD_OBJECTS } from '../../imports/crds/gateway-api-standard.data';
 import { GatewayApiCrdChannel, GatewayApiCrds } from '../../src/install/gateway-api-crds';
 import { IstioMesh } from '../../src/install/istio-mesh';
 import { Profile } from '../../src/install/profile';
+
+// The committed upstream data, read directly (not through the library)
+const upstreamData = (channel: string): any[] => JSON.parse(readFileSync(join(__dirname, `../../imports/crds/gateway-api-${channel}.json`), 'utf-8'));
+const GATEWAY_API_STANDARD_OBJECTS = upstreamData('standard');
+const GATEWAY_API_EXPERIMENTAL_OBJECTS = upstreamData('experimental');
 
 const upstream = (objects: any[]) => objects.map(({ status: _status, ...rest }) => rest);
 const ids = (objects: any[]) => objects.map(o => `${o.kind} ${o.metadata.name}`);
