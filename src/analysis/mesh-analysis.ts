@@ -180,24 +180,23 @@ function runFor(root: IConstruct) {
 }
 
 /**
- * Where cdk8s validates from. `App.synth()` validates the app, then validates it again for each
- * chart it writes (`Chart.toJson()` -> `App._synthChart()`); nothing changes in between, so those
- * nested validations reuse the analysis of the first. Anything else analyzes afresh.
+ * Who asked cdk8s to validate the app: cdk8s's module-level `validate()` (called by
+ * `Node.validate()`'s caller) runs only for `App.synth()`, `App.synthYaml()` and
+ * `App._synthChart()` (`Chart.toJson()`, once per chart written). `App.synth()` validates the
+ * app, then validates it again for each chart it writes, with nothing changed in between: those
+ * nested validations reuse the analysis of the first. Read from the call stack by function name
+ * (so it works bundled too); when the names can't be read, every validation analyzes afresh.
  */
-function nestedInAppSynth(): boolean {
-  const stack = stackOf();
-  return /_synthChart/.test(stack) && APP_SYNTH.test(stack);
-}
-
-/** A frame of `App.synth()` or `App.synthYaml()` (of cdk8s, whatever the app's class is called). */
-const APP_SYNTH = /\.synth(?:Yaml)? \([^)]*cdk8s[\\/](?:lib|src)[\\/]app\.[jt]s/;
-
-function stackOf(): string {
+function validationCaller(): 'app' | 'chart' | 'other' {
   const limit = Error.stackTraceLimit;
-  Error.stackTraceLimit = 30;
-  const stack = new Error().stack ?? '';
+  Error.stackTraceLimit = 20;
+  const frames = (new Error().stack ?? '').split('\n');
   Error.stackTraceLimit = limit;
-  return stack;
+  const at = frames.findIndex((f, i) => /^\s*at validate \(/.test(f) && /Node\.validate /.test(frames[i - 1] ?? ''));
+  if (at < 0) return 'other';
+  const caller = /^\s*at (?:\S+\.)?(\w+) /.exec(frames[at + 1] ?? '')?.[1];
+  if (caller === '_synthChart') return 'chart';
+  return caller === 'synth' || caller === 'synthYaml' ? 'app' : 'other';
 }
 
 /** The app whose top-level validation (in `App.synth()`) ran last, while that synthesis runs. */
@@ -206,13 +205,13 @@ let topLevelRun: IConstruct | undefined;
 function validateApp(root: IConstruct): string[] {
   const options = appOptions.get(root) ?? {};
   const off = options.enabled === false || /^(off|false|0|disabled?)$/i.test(process.env.CDK8S_ISTIO_ANALYSIS ?? '');
-  const nested = nestedInAppSynth();
-  if (nested && topLevelRun === root) return []; // errors stay on their constructs
+  const caller = validationCaller();
+  if (caller === 'chart' && topLevelRun === root) return []; // errors stay on their constructs
   for (const c of failingOf.get(root) ?? []) errorsOf.delete(c);
   failingOf.delete(root);
   topLevelRun = undefined;
   if (off) return [];
-  if (!nested && APP_SYNTH.test(stackOf())) {
+  if (caller === 'app') {
     topLevelRun = root;
     queueMicrotask(() => { topLevelRun = undefined; });
   }

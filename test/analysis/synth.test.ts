@@ -164,4 +164,20 @@ describe('mesh analysis at synth', () => {
   test('fails for an unknown code', () => {
     expect(() => MeshAnalysis.setLevel(Testing.chart(), 'IST9999', AnalysisLevel.ERROR)).toThrow(/MeshAnalysis.setLevel: unknown code "IST9999"; known codes: IST0002, IST0101/);
   });
+
+  test('analyzes once per App.synth(), not again for each chart it writes, and still fails on an Error in the last chart', () => {
+    const app = new App({ outdir: mkdtempSync(join(tmpdir(), 'runs-')) });
+    for (const id of ['a', 'b', 'c']) new ApiObject(new Chart(app, id), 'cm', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: id } });
+    MeshAnalysis.configure(app, {});
+    process.env.CDK8S_ISTIO_ANALYSIS_TIMING = '1';
+    try {
+      const printed = captureStderr(() => app.synth());
+      // 3 charts: cdk8s validates the app once, then once more per chart it writes
+      expect(printed.match(/mesh analysis: \d+ objects rendered/g)).toHaveLength(1);
+      reviews(new Chart(app, 'd'));
+      expect(() => captureStderr(() => app.synth())).toThrow(/\[d\/reviews\] Error \[IST0173\]/);
+    } finally {
+      delete process.env.CDK8S_ISTIO_ANALYSIS_TIMING;
+    }
+  });
 });
