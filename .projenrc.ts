@@ -27,13 +27,12 @@ const project = new cdk8s.ConstructLibraryCdk8s({
   peerDeps: ['cdk8s-plus-27@^2.9.5'],
   // Istio's own engines: RE2 for regexes (as Envoy compiles them) and a CEL parser for
   // access-log filters; YAML for the mesh analysis (mesh config in ConfigMaps, and the files
-  // given to `cdk8s-istio analyze`). Runtime deps of a jsii library are bundled.
-  bundledDeps: ['re2js@^2.10.0', '@marcbachmann/cel-js@^8', 'yaml@^2'],
+  // given to `cdk8s-istio analyze`), and Ajv for the CRD schemas (IST0106). Runtime deps of a jsii library are bundled.
+  bundledDeps: ['re2js@^2.10.0', '@marcbachmann/cel-js@^8', 'yaml@^2', 'ajv@^8'],
   devDeps: [
     'cdk8s-cli@2.207.60',
     '@kubernetes-models/istio@3.0.1',
     'kubernetes-models@5.1.0',
-    'ajv@^8',
     'ts-node@^10',
     // Property-based tests of validation (fixed seed).
     'fast-check@^4',

@@ -7,6 +7,7 @@ import { Kiali, KialiAuth, KialiOptions } from './kiali';
 import { Loki, LokiOptions } from './loki';
 import { Prometheus, PrometheusOptions } from './prometheus';
 import * as k from '../../imports/telemetry.istio.io';
+import { ensureAnalysisOfValidated } from '../analysis/mesh-analysis';
 import { check, fail, validateDnsLabel, validatePercentage } from '../core/validation';
 import { ExtensionProvider } from '../install/extension-provider';
 import { IstioMesh } from '../install/istio-mesh';
@@ -185,6 +186,7 @@ export class ObservabilityAddons extends Construct {
 
   public constructor(scope: Construct, id: string, options: ObservabilityAddonsProps = {}) {
     super(scope, id);
+    ensureAnalysisOfValidated(this); // the Telemetry it writes comes from checked options
     const chosen = options.prometheus ?? options.grafana ?? options.jaeger ?? options.kiali ?? options.loki;
     const props: ObservabilityAddonsProps = chosen === undefined && options.mesh?.profile === Profile.DEMO
       ? { ...DEMO_ADDONS, ...options }

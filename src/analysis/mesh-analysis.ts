@@ -39,6 +39,8 @@ interface ScopeSettings {
 const appOptions = new WeakMap<IConstruct, MeshAnalysisOptions>();
 const scopeSettings = new WeakMap<IConstruct, ScopeSettings>();
 const hooked = new WeakSet<IConstruct>();
+/** The constructs of this library that validate the object they write (see `Origin.validated`). */
+const validatingConstructs = new WeakSet<IConstruct>();
 const printed = new WeakMap<IConstruct, Set<string>>();
 /** The errors of the last analysis, per construct that reports them. */
 const errorsOf = new WeakMap<IConstruct, string[]>();
@@ -134,6 +136,24 @@ export function ensureAnalysis(scope: IConstruct): void {
   root.node.addValidation({ validate: () => validateApp(root) });
 }
 
+/**
+ * Analysis for the app of a construct of this library that validates the objects it writes
+ * (an L2's `Resource`, an installation's objects) as Istio's webhook and the CRD schema do.
+ * Internal.
+ */
+export function ensureAnalysisOfValidated(construct: IConstruct): void {
+  validatingConstructs.add(construct);
+  ensureAnalysis(construct);
+}
+
+/** Whether a construct of this library that validates what it writes wrote the object. */
+function writtenByValidatingConstruct(obj: ApiObject): boolean {
+  for (let scope = obj.node.scope; scope; scope = scope.node.scope) {
+    if (validatingConstructs.has(scope)) return true;
+  }
+  return false;
+}
+
 /** The construct that stands for an object: its L2 when the object is the L2's `Resource`. */
 function ownerOf(obj: ApiObject): IConstruct {
   return obj.node.id === 'Resource' && obj.node.scope ? obj.node.scope : obj;
@@ -162,7 +182,7 @@ function runFor(root: IConstruct) {
       continue; // cdk8s reports the object's own error when it writes it
     }
     owners.set(json, c);
-    inputs.push({ json });
+    inputs.push({ json, origin: { validated: writtenByValidatingConstruct(c) } });
   }
   const rendered = process.hrtime.bigint();
   const run = analyzeObjects(inputs, {

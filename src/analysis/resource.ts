@@ -16,6 +16,11 @@ export interface Origin {
   readonly constructPath?: string;
   /** The file the object was read from. */
   readonly file?: string;
+  /**
+   * Whether one of this library's constructs wrote the object, having validated it as Istio's
+   * webhook and the CRD schema do: the schema analyzer (IST0106) checks only the others.
+   */
+  readonly validated?: boolean;
 }
 
 /** A JSON object. */

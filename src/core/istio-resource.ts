@@ -3,7 +3,7 @@ import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { defaultResourceName, nameClashes, registerNamedResource } from './naming';
 import { validateDnsLabel, validateLabels, validateResourceName } from './validation';
-import { ensureAnalysis } from '../analysis/mesh-analysis';
+import { ensureAnalysisOfValidated } from '../analysis/mesh-analysis';
 
 /**
  * Properties every Istio resource accepts.
@@ -30,7 +30,7 @@ export abstract class IstioResource extends kplus.Resource {
     validateResourceName(this, 'metadata.name', metadata.name);
     validateDnsLabel(this, 'metadata.namespace', metadata.namespace);
     validateLabels(this, 'metadata.labels', metadata.labels);
-    ensureAnalysis(this);
+    ensureAnalysisOfValidated(this);
     registerNamedResource(this, () => this.apiObject);
     this.node.addValidation({ validate: () => nameClashes(this) });
   }

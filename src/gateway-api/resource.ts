@@ -1,7 +1,7 @@
 import { ApiObjectMetadata } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
-import { ensureAnalysis } from '../analysis/mesh-analysis';
+import { ensureAnalysisOfValidated } from '../analysis/mesh-analysis';
 import { validateDnsLabel, validateLabels, validateResourceName } from '../core/validation';
 
 /**
@@ -27,7 +27,7 @@ export abstract class GatewayApiResource extends kplus.Resource {
     validateResourceName(this, 'metadata.name', metadata.name);
     validateDnsLabel(this, 'metadata.namespace', metadata.namespace);
     validateLabels(this, 'metadata.labels', metadata.labels);
-    ensureAnalysis(this);
+    ensureAnalysisOfValidated(this);
   }
 
   /**

@@ -24,7 +24,7 @@ import { Profile } from './profile';
 import { ProfileSettings, profileSettings } from './profile-settings';
 import { RevisionTag, validateRevision, validateRevisionTag } from './revision';
 import { deactivateInjectionWebhooks } from './webhooks';
-import { ensureAnalysis } from '../analysis/mesh-analysis';
+import { ensureAnalysisOfValidated } from '../analysis/mesh-analysis';
 import { check, fail, validateDnsLabel, validateInteger, validateLabels, validatePercentage, validateResourceName } from '../core/validation';
 
 /** How an application namespace is labelled for sidecar injection. */
@@ -219,7 +219,7 @@ export class IstioMesh extends Construct {
 
   public constructor(scope: Construct, id: string, props: IstioMeshProps = {}) {
     super(scope, id);
-    ensureAnalysis(this);
+    ensureAnalysisOfValidated(this);
     this.profile = props.profile ?? Profile.DEFAULT;
     this.settings = profileSettings(this, this.profile);
     this.hub = props.hub ?? DEFAULT_HUB;

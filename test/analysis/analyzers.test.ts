@@ -350,9 +350,30 @@ describe('service, deployment, injection and annotation analyzers', () => {
 
 describe('schema analyzer', () => {
   test('IST0106: required fields istiod cannot do without; quiet when present', () => {
-    expect(findings([istio('DestinationRule', 'd', 'shop', {}), istio('ServiceEntry', 's', 'shop', { ports: [] }), istio('Gateway', 'g', 'shop', { selector: { istio: 'ingressgateway' }, servers: [{ port: { number: 8080 } }] })]))
+    expect(findings([istio('DestinationRule', 'd', 'shop', {}), istio('ServiceEntry', 's', 'shop', { ports: [] }), istio('Gateway', 'g', 'shop', { selector: { istio: 'ingressgateway' }, servers: [] })]))
       .toEqual(['IST0106 DestinationRule shop/d', 'IST0106 Gateway shop/g', 'IST0106 ServiceEntry shop/s']);
     expect(findings([ns('shop'), istio('ServiceEntry', 's', 'shop', { hosts: ['a.example.com'], ports: [{ number: 443, name: 'tls', protocol: 'TLS' }], resolution: 'DNS' })])).toEqual([]);
+  });
+
+  test('IST0106: what the API server refuses by the CRD schema and its CEL rules, with the field path', () => {
+    const vs = (spec: Obj) => istio('VirtualService', 'v', 'shop', { hosts: ['reviews'], ...spec });
+    const toReviews = [{ destination: { host: 'reviews' } }];
+    // strict field validation: a misspelt field is refused, not dropped
+    expect(texts([ns('shop'), vs({ htp: [{ route: toReviews }] })], 'IST0106')).toEqual(['Schema validation error: spec: unknown field "htp"']);
+    // Istio's "one of" fields
+    expect(texts([ns('shop'), vs({ http: [{ match: [{ uri: { exact: '/a', prefix: '/' } }], route: toReviews }] })], 'IST0106'))
+      .toEqual(['Schema validation error: spec.http[0].match[0].uri: sets exact and prefix: set only one of exact, prefix, regex']);
+    // enums and CEL rules
+    const policy = (spec: Obj) => istio('AuthorizationPolicy', 'p', 'shop', spec);
+    expect(texts([ns('shop'), policy({ action: 'REJECT' })], 'IST0106'))
+      .toEqual(['Schema validation error: spec.action: must be equal to one of the allowed values: "ALLOW", "DENY", "AUDIT", "CUSTOM"']);
+    expect(texts([ns('shop'), policy({ selector: { matchLabels: { app: 'reviews' } }, targetRefs: [{ kind: 'Service', group: '', name: 'reviews' }] })], 'IST0106'))
+      .toEqual(['Schema validation error: spec: only one of targetRefs or selector can be set']);
+    // Gateway API objects too
+    const httpRoute = { apiVersion: 'gateway.networking.k8s.io/v1', kind: 'HTTPRoute', metadata: { name: 'r', namespace: 'shop' }, spec: { rules: [{ backendRefs: [{ name: 'reviews' }] }] } };
+    expect(texts([ns('shop'), httpRoute], 'IST0106')).toEqual(['Schema validation error: spec.rules[0].backendRefs[0]: Must have port for Service reference']);
+    // quiet for what the API server accepts
+    expect(texts([ns('shop'), vs({ http: [{ match: [{ uri: { prefix: '/' } }], route: toReviews }] }), policy({ action: 'DENY', rules: [{}] })], 'IST0106')).toEqual([]);
   });
 
   test('IST0133: what the webhook accepts with a warning; quiet without it', () => {

@@ -180,4 +180,17 @@ describe('mesh analysis at synth', () => {
       delete process.env.CDK8S_ISTIO_ANALYSIS_TIMING;
     }
   });
+
+  test('fails a raw ApiObject the API server would refuse (IST0106), with its construct path; the library\'s own objects are not re-checked', () => {
+    const chart = Testing.chart();
+    new DestinationRule(chart, 'reviews-rule', { metadata: { name: 'reviews' }, host: 'reviews' });
+    new ApiObject(chart, 'raw-reviews', {
+      apiVersion: 'networking.istio.io/v1',
+      kind: 'VirtualService',
+      metadata: { name: 'reviews' },
+      spec: { hosts: ['reviews'], http: [{ route: [{ destination: { host: 'reviews' } }], timeOut: '1s' }] },
+    });
+    expect(() => Testing.synth(chart)).toThrow(
+      /\[test\/raw-reviews\] Error \[IST0106\] \(VirtualService default\/reviews\) Schema validation error: spec.http\[0\]: unknown field "timeOut"/);
+  });
 });

@@ -1,4 +1,5 @@
 import { AnalysisContext } from '../context';
+import { crdSchemaProblems, hasCrdSchema } from '../crd-schema';
 import { Resource, isObject, objects, stringMap, strings } from '../resource';
 
 /**
@@ -153,21 +154,23 @@ export function deprecatedFields(ctx: AnalysisContext): void {
 }
 
 /**
- * IST0106: what Istio's webhook rejects, for objects that did not come through its validation
- * (YAML read by the command, raw ApiObjects): the required fields istiod cannot do without.
+ * IST0106: what the API server or Istio's webhook would reject, for objects that did not come
+ * through this library's validation (YAML read by the command, raw ApiObjects, Includes): the
+ * CRD schema with its CEL rules (see crd-schema.ts), and the required settings the webhook
+ * adds to it.
  */
 export function schemaErrors(ctx: AnalysisContext): void {
-  const model = ctx.model;
-  const required: Array<[string, string, (spec: Record<string, any>) => boolean]> = [
-    ['DestinationRule', 'spec.host is required: name the service the policy applies to', spec => typeof spec.host === 'string' && spec.host !== ''],
-    ['Gateway', 'spec.servers must have at least one server', spec => objects(spec.servers).length > 0],
-    ['ServiceEntry', 'spec.hosts must have at least one host', spec => strings(spec.hosts).length > 0],
-    ['Gateway', 'every server needs port.number and hosts', spec => objects(spec.servers).every(s => isObject(s.port) && Number.isInteger(s.port.number) && strings(s.hosts).length > 0)],
+  const webhookRequired: Array<[string, string, (spec: Record<string, any>) => boolean]> = [
+    ['Gateway', 'spec.servers: must have at least one server', spec => objects(spec.servers).length > 0],
+    ['ServiceEntry', 'spec.hosts: must have at least one host', spec => strings(spec.hosts).length > 0],
   ];
-  for (const [kind, problem, ok] of required) {
-    for (const r of model.istio(kind)) {
-      if (!ok(r.spec)) ctx.report(r, 'IST0106', `Schema validation error: ${problem}`);
+  for (const r of ctx.model.resources) {
+    if (r.origin.validated || !hasCrdSchema(r.apiVersion, r.kind)) continue;
+    const problems = crdSchemaProblems(r.json).map(p => `${p.field || '(object)'}: ${p.message}`);
+    if (problems.length === 0 && r.group === 'networking.istio.io') {
+      for (const [kind, problem, ok] of webhookRequired) if (r.kind === kind && !ok(r.spec)) problems.push(problem);
     }
+    for (const problem of [...new Set(problems)]) ctx.report(r, 'IST0106', `Schema validation error: ${problem}`);
   }
 }
 
