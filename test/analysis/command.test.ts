@@ -62,6 +62,16 @@ describe('cdk8s-istio analyze', () => {
     expect(code).toBe(FAILURE_EXIT_CODE);
   });
 
+  test('reports what the API server would refuse as IST0106, with the field path', () => {
+    const typo = BAD_VS.replace('host: ratings', 'host: reviews').replace('http: [{ route:', 'http: [{ retries: { attempts: 3, perTryTimout: 2s }, route:');
+    const d = dir({ 'app.yaml': `${REVIEWS}---\n${typo}` });
+    expect(run(['analyze', d])).toEqual({
+      code: FAILURE_EXIT_CODE,
+      out: 'Error [IST0106] (VirtualService default/reviews) Schema validation error: spec.http[0].retries: unknown field "perTryTimout"\n',
+      err: '',
+    });
+  });
+
   test('is clean, exit 0, on consistent YAML; assumes the default ingress gateway', () => {
     const d = dir({ 'app.yaml': `${REVIEWS}---\n${GATEWAY}` });
     expect(run(['analyze', d])).toEqual({ code: 0, out: '\u2714 No validation issues found when analyzing 3 objects.\n', err: '' });
