@@ -1,4 +1,7 @@
-import { ApiObject, Chart, Testing } from 'cdk8s';
+import { mkdtempSync, readdirSync, readFileSync } from 'fs';
+import { tmpdir } from 'os';
+import { join } from 'path';
+import { ApiObject, App, Chart, Testing } from 'cdk8s';
 import { ObservabilityAddons } from '../src/addons/observability';
 import { IstioMesh } from '../src/install/istio-mesh';
 import { Profile } from '../src/install/profile';
@@ -8,7 +11,11 @@ import { VirtualService } from '../src/networking/virtual-service';
 const SYNC_OPTIONS = 'argocd.argoproj.io/sync-options';
 
 function app(syncWaves: boolean) {
-  const a = Testing.app();
+  const { istio, shop } = build(Testing.app(), syncWaves);
+  return [...Testing.synth(istio), ...Testing.synth(shop)];
+}
+
+function build(a: App, syncWaves: boolean) {
   const istio = new Chart(a, 'istio');
   const mesh = new IstioMesh(istio, 'Istio', { profile: Profile.DEMO, syncWaves });
   ObservabilityAddons.demo(istio, 'Addons', mesh);
@@ -29,7 +36,23 @@ function app(syncWaves: boolean) {
     spec: { group: 'example.com', names: { kind: 'Widget', plural: 'widgets' }, scope: 'Namespaced', versions: [] },
   });
   new ApiObject(shop, 'Widget', { apiVersion: 'example.com/v1', kind: 'Widget', metadata: { name: 'w' } });
-  return [...Testing.synth(istio), ...Testing.synth(shop)];
+  return { istio, shop };
+}
+
+/** The files `App.synth()` writes, by name. */
+function synthFiles(syncWaves: boolean, analysis: boolean): Record<string, string> {
+  const outdir = mkdtempSync(join(tmpdir(), 'gitops-'));
+  const previous = process.env.CDK8S_ISTIO_ANALYSIS;
+  process.env.CDK8S_ISTIO_ANALYSIS = analysis ? 'on' : 'off';
+  try {
+    const a = new App({ outdir });
+    build(a, syncWaves);
+    a.synth();
+  } finally {
+    if (previous === undefined) delete process.env.CDK8S_ISTIO_ANALYSIS;
+    else process.env.CDK8S_ISTIO_ANALYSIS = previous;
+  }
+  return Object.fromEntries(readdirSync(outdir).map(f => [f, readFileSync(join(outdir, f), 'utf-8')]));
 }
 
 describe('GitOps: Argo CD in one pass', () => {
@@ -54,5 +77,12 @@ describe('GitOps: Argo CD in one pass', () => {
   test('without sync waves, nothing is added', () => {
     const manifests = app(false);
     expect(manifests.filter(m => m.metadata.annotations?.[SYNC_OPTIONS]?.includes('SkipDryRun'))).toEqual([]);
+  });
+
+  test('App.synth() writes the same files with the mesh analysis on and off: it renders each object once, after the sync options are added', () => {
+    const on = synthFiles(true, true);
+    expect(Object.keys(on)).toEqual(['istio.k8s.yaml', 'shop.k8s.yaml']);
+    expect(on['istio.k8s.yaml']).toMatch(/kind: Telemetry\nmetadata:\n {2}annotations:\n {4}argocd.argoproj.io\/sync-options: SkipDryRunOnMissingResource=true/);
+    expect(on).toEqual(synthFiles(true, false));
   });
 });

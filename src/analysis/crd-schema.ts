@@ -61,6 +61,8 @@ function knownSchemas(): Map<string, Schema> {
 
 /** Whether a shipped CRD serves this apiVersion and kind. */
 export function hasCrdSchema(apiVersion: string, kind: string): boolean {
+  // the groups of the shipped CRDs: no need to load them for a Deployment
+  if (!/^[a-z.]+\.istio\.io\/|^gateway\.networking\.(x-)?k8s\.io\//.test(apiVersion)) return false;
   return knownSchemas().has(`${apiVersion}/${kind}`);
 }
 

@@ -1,4 +1,4 @@
-import { ApiObject } from 'cdk8s';
+import { ApiObject, App, YamlOutputType } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { analyzeObjects } from './analyze';
 import { CODES, defaultLevel } from './codes';
@@ -154,17 +154,22 @@ function writtenByValidatingConstruct(obj: ApiObject): boolean {
   return false;
 }
 
+/** Whether `App.synth()` renders the app's charts with `Chart.toJson()` (all but one file per resource). */
+function rendersChartByChart(root: IConstruct): boolean {
+  return !(root instanceof App) || root.yamlOutputType !== YamlOutputType.FOLDER_PER_CHART_FILE_PER_RESOURCE;
+}
+
 /** The construct that stands for an object: its L2 when the object is the L2's `Resource`. */
 function ownerOf(obj: ApiObject): IConstruct {
   return obj.node.id === 'Resource' && obj.node.scope ? obj.node.scope : obj;
 }
 
 /**
- * Renders every object of the app and analyzes them. The synthesis renders them again: a
- * validation that runs after this one may still change an object (sync-wave annotations, for
- * one), so what the analysis rendered is never handed to the synthesis.
+ * Renders every object of the app and analyzes them. With `handOver`, each object's next
+ * `toJson()` returns what the analysis rendered, so the synthesis that follows renders each
+ * object once (see `handOverRendered`).
  */
-function runFor(root: IConstruct) {
+function runFor(root: IConstruct, handOver = false) {
   const started = process.hrtime.bigint();
   const options = appOptions.get(root) ?? {};
   const owners = new Map<unknown, ApiObject>();
@@ -176,11 +181,13 @@ function runFor(root: IConstruct) {
   for (const c of root.node.findAll()) {
     if (!(c instanceof ApiObject)) continue;
     let json: any;
+    forgetRendered(c);
     try {
       json = c.toJson();
     } catch {
       continue; // cdk8s reports the object's own error when it writes it
     }
+    if (handOver) handOverRendered(c, json);
     owners.set(json, c);
     inputs.push({ json, origin: { validated: writtenByValidatingConstruct(c) } });
   }
@@ -219,23 +226,67 @@ function validationCaller(): 'app' | 'chart' | 'other' {
   return caller === 'synth' || caller === 'synthYaml' ? 'app' : 'other';
 }
 
-/** The app whose top-level validation (in `App.synth()`) ran last, while that synthesis runs. */
-let topLevelRun: IConstruct | undefined;
+/** Objects whose next `toJson()` returns what the analysis rendered. */
+const handedOver = new Set<ApiObject>();
 
+/**
+ * Hands the JSON the analysis rendered to the synthesis, which calls `toJson()` right after:
+ * the object's next `toJson()` returns it, and the object's own method is back. Done only in
+ * the validation of `App._synthChart()`, after every other validation of the app ran (cdk8s
+ * validates the whole app before it renders a chart), so nothing changes the objects in
+ * between; whatever the synthesis does not write (the other charts of `Testing.synth(chart)`)
+ * is forgotten once the synchronous synthesis is over.
+ */
+function handOverRendered(c: ApiObject, json: unknown): void {
+  if (handedOver.size === 0) queueMicrotask(() => [...handedOver].forEach(forgetRendered));
+  handedOver.add(c);
+  Object.defineProperty(c, 'toJson', {
+    configurable: true,
+    writable: true,
+    enumerable: false,
+    value: () => {
+      forgetRendered(c);
+      return json;
+    },
+  });
+}
+
+function forgetRendered(c: ApiObject): void {
+  if (handedOver.delete(c)) delete (c as { toJson?: unknown }).toJson;
+}
+
+/** The app that `App.synth()` is synthesizing, once its top-level validation ran. */
+let synthesizing: IConstruct | undefined;
+/** The app analyzed in this `App.synth()`: the validations of its other charts reuse that run. */
+let analyzedInSynth: IConstruct | undefined;
+
+/**
+ * Analyzes the app once per synthesis. `App.synth()` validates the app, then again before it
+ * renders each chart; the analysis runs in the first chart's validation (after the top-level one
+ * let every other validation of the app do its work, sync-wave annotations for one) and hands
+ * what it rendered to that synthesis. `Chart.toJson()` alone (`Testing.synth`) analyzes afresh
+ * and renders again, and a synthesis that renders no chart with `Chart.toJson()` (one file per
+ * resource) analyzes in its top-level validation.
+ */
 function validateApp(root: IConstruct): string[] {
   const options = appOptions.get(root) ?? {};
   const off = options.enabled === false || /^(off|false|0|disabled?)$/i.test(process.env.CDK8S_ISTIO_ANALYSIS ?? '');
   const caller = validationCaller();
-  if (caller === 'chart' && topLevelRun === root) return []; // errors stay on their constructs
+  if (caller === 'chart' && analyzedInSynth === root) return []; // errors stay on their constructs
   for (const c of failingOf.get(root) ?? []) errorsOf.delete(c);
   failingOf.delete(root);
-  topLevelRun = undefined;
+  analyzedInSynth = undefined;
   if (off) return [];
-  if (caller === 'app') {
-    topLevelRun = root;
-    queueMicrotask(() => { topLevelRun = undefined; });
+  if (caller === 'app' && rendersChartByChart(root)) {
+    synthesizing = root;
+    queueMicrotask(() => { synthesizing = analyzedInSynth = undefined; });
+    return [];
   }
-  const messages = runFor(root);
+  // only after a top-level validation did every other validation's work: `Testing.synth(chart)`
+  // validates once, and the analysis, on the root, runs first in it
+  const handOver = caller === 'chart' && synthesizing === root;
+  if (handOver) analyzedInSynth = root;
+  const messages = runFor(root, handOver);
   const failing = new Map<IConstruct, string[]>();
   const report: string[] = [];
   for (const { message, owner } of messages) {
