@@ -1,4 +1,3 @@
-import { parse as parseYaml } from 'yaml';
 import { CLUSTER_DOMAIN, covers, toFqdn } from './hosts';
 import { LabelIndex, labelSelector, parseSelector, Selector } from './labels';
 import { isObject, Json, objects, Origin, Resource, stringMap, strings } from './resource';
@@ -9,6 +8,19 @@ import { isObject, Json, objects, Origin, Resource, stringMap, strings } from '.
  * templates, Istio configuration by kind and namespace, and the mesh config. The analyzers
  * read it; a mesh graph can be drawn from it. Internal.
  */
+
+/** Mesh configs as this library rendered them, by their YAML: the analysis needs no YAML parser for them. */
+const renderedMeshConfigs = new Map<string, Json>();
+
+/**
+ * Records the JSON of a mesh config this library wrote as YAML into an `istio` ConfigMap, so
+ * the analysis reads it without parsing the YAML back. Keeps the last few. Internal.
+ */
+export function rememberMeshConfig(yaml: string, json: Json): void {
+  renderedMeshConfigs.delete(yaml);
+  renderedMeshConfigs.set(yaml, json);
+  if (renderedMeshConfigs.size > 8) renderedMeshConfigs.delete(renderedMeshConfigs.keys().next().value!);
+}
 
 /** The controllers whose pod templates the model resolves selectors against. */
 const POD_TEMPLATE_PATHS: Record<string, string[]> = {
@@ -314,8 +326,12 @@ export class MeshModel {
     const maps = this.kube('ConfigMap').filter(c => /^istio(-.+)?$/.test(c.name) && isObject(c.json.data) && typeof c.json.data.mesh === 'string');
     const map = maps.find(c => c.name === 'istio') ?? maps[0];
     if (!map) return undefined;
+    const rendered = renderedMeshConfigs.get(map.json.data.mesh);
+    if (rendered) return rendered;
     try {
-      const parsed = parseYaml(map.json.data.mesh);
+      // loaded on first use: the mesh config of an IstioMesh comes as JSON (see rememberMeshConfig)
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const parsed = (require('yaml') as typeof import('yaml')).parse(map.json.data.mesh);
       return isObject(parsed) ? parsed : undefined;
     } catch {
       return undefined;

@@ -1,4 +1,3 @@
-import { createHash } from 'crypto';
 import { ApiObject, Chart } from 'cdk8s';
 import { IConstruct } from 'constructs';
 
@@ -36,7 +35,8 @@ export function defaultResourceName(scope: IConstruct): string {
   const below = scopes.slice(chartIndex + 1).map(s => kebab(s.node.id)).filter(part => part !== '');
   const name = below.join('-') || 'resource';
   if (name.length <= MAX) return name;
-  const hash = createHash('sha256').update(scope.node.path).digest('hex').slice(0, 8);
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const hash = (require('crypto') as typeof import('crypto')).createHash('sha256').update(scope.node.path).digest('hex').slice(0, 8);
   return `${name.slice(0, MAX - hash.length - 1).replace(/-+$/, '')}-${hash}`;
 }
 

@@ -1,6 +1,5 @@
 import { Duration } from 'cdk8s';
 import { IConstruct } from 'constructs';
-import { RE2JS } from 're2js';
 
 /**
  * Validation shared by every construct. Each check throws an `Error` whose message names the
@@ -257,7 +256,8 @@ export function validateRegex(scope: IConstruct | undefined, field: string, rege
   check(bytes <= MAX_REGEX_BYTES, scope, field, regex.length > 80 ? `${regex.slice(0, 80)}...` : regex,
     `must be at most ${MAX_REGEX_BYTES} bytes (it has ${bytes})`);
   try {
-    RE2JS.compile(regex);
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    (require('re2js') as typeof import('re2js')).RE2JS.compile(regex); // loaded on first use
   } catch (e) {
     fail(scope, field, regex, `must be a valid RE2 regular expression (https://github.com/google/re2/wiki/Syntax): ${(e as Error).message}`);
   }

@@ -2,6 +2,7 @@ import { Duration, Yaml } from 'cdk8s';
 import { Construct } from 'constructs';
 import { ExtensionProvider } from './extension-provider';
 import { sortKeys } from './install-context';
+import { rememberMeshConfig } from '../analysis/model';
 import {
   assertUnique, assertUnset, check, compact, fail, nonEmpty, renderDuration, validateDnsLabel, validateDuration,
   validateExportTo, validateInteger, validateLabels,
@@ -291,7 +292,10 @@ export class MeshConfig extends Construct {
    * @internal
    */
   public _toYaml(): string {
-    return Yaml.stringify(this._toJson()).trimEnd();
+    const json = this._toJson();
+    const yaml = Yaml.stringify(json).trimEnd();
+    rememberMeshConfig(yaml, json);
+    return yaml;
   }
 
   private validateDefaultProviders(): string[] {
