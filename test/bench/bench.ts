@@ -197,7 +197,7 @@ const lines = [
   '| --- | --- | --- |',
   ...targets().map(t => `| ${t.target} | ${t.measured} | ${t.met ? 'met' : '**missed**'} |`),
   '',
-  'The bookinfo synth writes 87 objects, among them the sidecar-injection templates (65 kB) and',
+  `The bookinfo synth writes ${bookinfo.objects} objects, among them the sidecar-injection templates (65 kB) and`,
   'four Grafana dashboards (75 kB). Its floor is cdk8s itself: the *same YAML from raw',
   'ApiObjects* row is a process that loads cdk8s and writes exactly these objects, with no',
   'constructs above them, and the empty app is Node.js plus cdk8s start-up. Profiling the main job',
@@ -231,6 +231,15 @@ function targets(): Array<{ target: string; measured: string; met: boolean }> {
       target: 'app command at most 0.6× `helm template` of the demo control plane',
       measured: `${ratio(app, helm).toFixed(2)}× (${s3(app.medianMs)} vs ${s3(helm.medianMs)})`,
       met: ratio(app, helm) <= 0.6,
+    });
+  } else {
+    // Without helm here, the issue's own figures for this machine stand in: helm 0.48 s against
+    // a floor of 0.40 s in one run, so 0.6× helm is 0.72× the floor measured now.
+    const helmPerFloor = 0.48 / 0.40;
+    result.push({
+      target: 'app command at most 0.6× `helm template` (estimated: helm = 1.2× the floor, as measured beside it in issue 17)',
+      measured: `${(ratio(app, bookinfoFloor) / helmPerFloor).toFixed(2)}× (${s3(app.medianMs)}; floor ${s3(bookinfoFloor.medianMs)})`,
+      met: ratio(app, bookinfoFloor) / helmPerFloor <= 0.6,
     });
   }
   for (const m of mesh.filter(x => x.n >= 1000)) {
@@ -266,6 +275,7 @@ function ratios(): Record<string, number> {
   const result: Record<string, number> = {
     'main job / floor': bookinfo.medianMs / bookinfoFloor.medianMs,
     'npm run synth / app command': npmRunSynth.medianMs / app.medianMs,
+    'app command / floor': app.medianMs / bookinfoFloor.medianMs,
   };
   if (helm) result['app command / helm template'] = app.medianMs / helm.medianMs;
   for (const m of mesh) result[`mesh N=${m.n} / baseline`] = m.istio.medianMs / m.raw.medianMs;
