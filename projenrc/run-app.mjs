@@ -44,6 +44,16 @@ if (!upToDate()) {
     metafile: true,
     logLevel: 'error',
     tsconfig: join(root, 'tsconfig.dev.json'),
+    // What a synth may never need stays out of the bundle, which Node.js would parse on every
+    // run: the engines the library loads on first use (found in node_modules from the cache
+    // folder), and the generated CRD data (required from where it is, when it is).
+    external: ['ajv', 're2js', '@marcbachmann/cel-js'],
+    plugins: [{
+      name: 'crd-data-on-demand',
+      setup(build) {
+        build.onResolve({ filter: /[\\/]imports[\\/]crds[\\/][^\\/]+\.json$/ }, args => ({ path: resolve(args.resolveDir, args.path), external: true }));
+      },
+    }],
   });
   writeFileSync(inputsFile, JSON.stringify(Object.keys(result.metafile.inputs).map(file => resolve(root, file))));
 }
