@@ -47,6 +47,7 @@ interface Named {
 
 interface Registry {
   readonly list: Named[];
+  readonly byConstruct: Map<IConstruct, Named>;
   index?: Map<string, Named[]>;
   indexed: number;
 }
@@ -58,10 +59,12 @@ export function registerNamedResource(construct: IConstruct, apiObject: () => Ap
   const root = construct.node.root;
   let registry = registries.get(root);
   if (!registry) {
-    registry = { list: [], indexed: 0 };
+    registry = { list: [], byConstruct: new Map(), indexed: 0 };
     registries.set(root, registry);
   }
-  registry.list.push({ construct, apiObject });
+  const named = { construct, apiObject };
+  registry.list.push(named);
+  registry.byConstruct.set(construct, named);
 }
 
 function keyOf(n: Named): string {
@@ -83,7 +86,7 @@ export function nameClashes(construct: IConstruct): string[] {
     }
     registry.indexed = registry.list.length;
   }
-  const self = registry.list.find(n => n.construct === construct);
+  const self = registry.byConstruct.get(construct);
   if (!self) return [];
   const same = registry.index.get(keyOf(self)) ?? [];
   // Report once, from the first of the clashing constructs.
