@@ -27,6 +27,7 @@ import { RevisionTag, validateRevision, validateRevisionTag } from './revision';
 import { deactivateInjectionWebhooks } from './webhooks';
 import { resolveZtunnel, Ztunnel, ZtunnelOptions } from './ztunnel';
 import { ensureAnalysis } from '../analysis/mesh-analysis';
+import { IPodWorkload } from '../core/kube-refs';
 import { check, fail, validateDnsLabel, validateInteger, validateLabels, validatePercentage, validateResourceName } from '../core/validation';
 
 /** How an application namespace is labelled for sidecar injection. */
@@ -43,6 +44,17 @@ export interface NamespaceInjectionOptions {
   /** Annotations of the namespace. @default - none */
   readonly annotations?: Record<string, string>;
 }
+
+/** How an application namespace joins the ambient data plane. */
+export interface AmbientNamespaceOptions {
+  /** Extra labels of the namespace, e.g. `pod-security.kubernetes.io/enforce: restricted`. @default - none */
+  readonly labels?: Record<string, string>;
+  /** Annotations of the namespace. @default - none */
+  readonly annotations?: Record<string, string>;
+}
+
+/** The label that enrolls namespaces and pods in ambient mode (`ambient`) or keeps them out (`none`). */
+const DATAPLANE_MODE_LABEL = 'istio.io/dataplane-mode';
 
 /** Settings of a gateway the mesh installs. */
 export interface MeshGatewayOptions {
@@ -446,6 +458,60 @@ export class IstioMesh extends Construct {
       fail(this, 'injectNamespace(name)', name, 'a Namespace with this name is already defined in this app');
     }
     return value as ApiObject;
+  }
+
+  /**
+   * Creates an application namespace whose pods join the ambient data plane: labelled
+   * `istio.io/dataplane-mode=ambient`, so istio-cni redirects their traffic to the node's
+   * ztunnel (mTLS, L4 policy) without sidecars. Sidecar namespaces (`injectNamespace()`) and
+   * ambient namespaces coexist. Requires ambient mode (`Profile.AMBIENT`, or `ztunnel`).
+   */
+  public enrollNamespace(name: string, options: AmbientNamespaceOptions = {}): ApiObject {
+    validateDnsLabel(this, 'enrollNamespace(name)', name);
+    this.requireAmbient(`enrollNamespace(${JSON.stringify(name)})`);
+    validateLabels(this, `enrollNamespace(${JSON.stringify(name)}).labels`, options.labels);
+    const { created, value } = sharedSingleton(this, `namespace:${name}`, () =>
+      createNamespace(this, `Namespace-${name}`, name, {
+        labels: { ...options.labels, [DATAPLANE_MODE_LABEL]: 'ambient' },
+        annotations: options.annotations,
+        syncWave: this.ctx.syncWaves ? SyncWave.APPLICATION : undefined,
+      }));
+    if (!created) {
+      fail(this, 'enrollNamespace(name)', name, 'a Namespace with this name is already defined in this app');
+    }
+    return value as ApiObject;
+  }
+
+  /**
+   * Enrolls one workload in ambient mode, whatever its namespace: labels its pods
+   * `istio.io/dataplane-mode=ambient`. Requires ambient mode.
+   */
+  public enrollWorkload(workload: IPodWorkload): void {
+    check(workload?.podMetadata !== undefined, this, 'enrollWorkload(workload)', workload, 'must be a workload such as a cdk8s-plus Deployment');
+    this.requireAmbient(`enrollWorkload(${workload.node.path})`);
+    this.setDataplaneMode(workload, 'ambient');
+  }
+
+  /**
+   * Keeps one workload of an ambient namespace out of the ambient data plane: labels its pods
+   * `istio.io/dataplane-mode=none`.
+   */
+  public excludeWorkload(workload: IPodWorkload): void {
+    check(workload?.podMetadata !== undefined, this, 'excludeWorkload(workload)', workload, 'must be a workload such as a cdk8s-plus Deployment');
+    this.setDataplaneMode(workload, 'none');
+  }
+
+  private setDataplaneMode(workload: IPodWorkload, mode: string): void {
+    const existing = workload.podMetadata.getLabel(DATAPLANE_MODE_LABEL);
+    check(existing === undefined || existing === mode, this, `${DATAPLANE_MODE_LABEL} of ${workload.node.path}`, mode,
+      `the workload's pods are already labelled ${DATAPLANE_MODE_LABEL}=${existing}`);
+    workload.podMetadata.addLabel(DATAPLANE_MODE_LABEL, mode);
+  }
+
+  private requireAmbient(field: string): void {
+    if (!this.ambient) {
+      fail(this, field, 'ambient', `this mesh does not run ambient mode (profile "${this.profile}"); use Profile.AMBIENT or ztunnel: { enabled: true }`);
+    }
   }
 
   /**
