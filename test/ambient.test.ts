@@ -13,6 +13,7 @@ import { Profile } from '../src/install/profile';
 import { AuthorizationAction, AuthorizationPolicy } from '../src/security/authorization-policy';
 import { PolicyTargetReference } from '../src/security/policy-target-reference';
 import { RequestAuthentication } from '../src/security/request-authentication';
+import { Telemetry } from '../src/telemetry/telemetry';
 
 const objectOf = (manifests: any[], kind: string, name: string) => manifests.find(m => m.kind === kind && m.metadata.name === name);
 
@@ -112,7 +113,20 @@ describe('Waypoint', () => {
       action: AuthorizationAction.ALLOW,
       rules: [{ to: [{ methods: ['GET'] }] }],
     });
+    new RequestAuthentication(chart, 'ra', {
+      metadata: { name: 'reviews-jwt', namespace: 'bookinfo' },
+      targetRefs: [PolicyTargetReference.fromWaypoint(waypoint)],
+      jwtRules: [{ issuer: 'https://issuer.example.com' }],
+    });
+    new Telemetry(chart, 'telemetry', {
+      metadata: { name: 'reviews-logs', namespace: 'bookinfo' },
+      targetRefs: [PolicyTargetReference.fromGatewayObject(waypoint)],
+      accessLogging: [{ providers: ['envoy'] }],
+    });
     const manifests = Testing.synth(chart);
+    for (const kind of ['RequestAuthentication', 'Telemetry']) {
+      expect(manifests.find(m => m.kind === kind).spec.targetRefs).toEqual([{ group: 'gateway.networking.k8s.io', kind: 'Gateway', name: 'reviews-waypoint' }]);
+    }
     expect(objectOf(manifests, 'AuthorizationPolicy', 'reviews-get').spec.targetRefs).toEqual([
       { group: 'gateway.networking.k8s.io', kind: 'Gateway', name: 'reviews-waypoint' },
       { group: '', kind: 'Service', name: 'reviews' },
