@@ -338,6 +338,7 @@ describe('ambient options', () => {
     const { find } = synth({ cni: { platform: CniPlatform.OPENSHIFT } });
     expect(find('ConfigMap', 'istio-cni-config').data).toMatchObject({ CHAINED_CNI_PLUGIN: 'false', CNI_CONF_NAME: 'istio-cni.conf' });
     expect(JSON.parse(find('ConfigMap', 'istio-sidecar-injector').data.values).pilot.cni).toEqual({ enabled: true, provider: 'multus' });
+    expect(find('DaemonSet', 'istio-cni-node').spec.template.spec.containers[0].securityContext.seLinuxOptions).toEqual({ type: 'spc_t' });
   });
 
   test('distroless can be turned off', () => {

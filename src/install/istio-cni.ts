@@ -33,10 +33,11 @@ export class CniPlatform {
   public static readonly K3S = new CniPlatform('k3s', '/var/lib/rancher/k3s/data/current/bin/', '/var/lib/rancher/k3s/agent/etc/cni/net.d', true, CniProvider.DEFAULT);
   /**
    * OpenShift: plugins in `/var/lib/cni/bin`, configuration `istio-cni.conf` in
-   * `/etc/cni/multus/net.d`, not chained but attached through Multus; injected pods request the
-   * `default/istio-cni` network.
+   * `/etc/cni/multus/net.d`, not chained but attached through Multus (injected pods request the
+   * `default/istio-cni` network), and the agent runs as SELinux type `spc_t` to write there.
    */
-  public static readonly OPENSHIFT = new CniPlatform('openshift', '/var/lib/cni/bin', '/etc/cni/multus/net.d', false, CniProvider.MULTUS, false, 'istio-cni.conf');
+  public static readonly OPENSHIFT = new CniPlatform('openshift', '/var/lib/cni/bin', '/etc/cni/multus/net.d', false, CniProvider.MULTUS, false,
+    'istio-cni.conf', 'spc_t');
 
   /** Any other platform: the node's CNI plugin and configuration directories. The plugin is chained. */
   public static custom(binDir: string, confDir: string): CniPlatform {
@@ -58,6 +59,8 @@ export class CniPlatform {
     public readonly resourceQuota: boolean = false,
     /** Name of the configuration file to write, when the platform needs a fixed one. */
     public readonly confFileName?: string,
+    /** SELinux type the agent's container runs as, when the platform needs one. */
+    public readonly seLinuxType?: string,
   ) {}
 }
 
@@ -299,6 +302,7 @@ export class IstioCni extends Construct {
               runAsNonRoot: false,
               // the node-level powers the agent needs, and nothing else of `privileged`
               capabilities: { drop: ['ALL'], add: ['NET_ADMIN', 'NET_RAW', 'SYS_PTRACE', 'SYS_ADMIN', 'DAC_OVERRIDE'] },
+              ...(s.platform.seLinuxType ? { seLinuxOptions: { type: s.platform.seLinuxType } } : {}),
             },
             command: ['install-cni'],
             args: [`--log_output_level=${s.logLevel}`],
