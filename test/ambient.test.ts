@@ -203,6 +203,11 @@ describe('ambient analysis', () => {
     expect(findings([...app({}, { 'istio.io/use-waypoint': 'waypoint' }), attached])).toEqual([]);
     const sidecarNs = [ns('shop'), ...app().slice(1)];
     expect(findings([...sidecarNs, policy(l7)])).toEqual([]);
+    const gatewayPolicy = policy({ ...l7, selector: { matchLabels: { 'gateway.networking.k8s.io/gateway-name': 'ingress' } } });
+    // (istioctl's IST0127: the gateway's pods are istiod's, not in the objects)
+    expect(findings([...app(), gatewayPolicy])).toEqual(['IST0127 AuthorizationPolicy shop/p']);
+    const sidecarPods = [...app().slice(0, 2), deploy('reviews-v1', 'shop', { 'app': 'reviews', 'sidecar.istio.io/inject': 'true' })];
+    expect(findings([...sidecarPods, policy(l7)])).toEqual([]);
     const ra = istio('RequestAuthentication', 'jwt', 'shop', { selector: { matchLabels: { app: 'reviews' } }, jwtRules: [{ issuer: 'https://example.com' }] });
     expect(findings([...app(), ra])).toEqual(['CDK0005 RequestAuthentication shop/jwt']);
   });

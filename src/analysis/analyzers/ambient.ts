@@ -14,6 +14,13 @@ const USE_WAYPOINT = 'istio.io/use-waypoint';
 const L4_CONDITION_KEYS = new Set(['source.ip', 'source.namespace', 'source.principal', 'remote.ip', 'destination.ip', 'destination.port', 'connection.sni']);
 const L7_SOURCE_FIELDS = ['requestPrincipals', 'notRequestPrincipals'];
 const L7_OPERATION_FIELDS = ['hosts', 'notHosts', 'methods', 'notMethods', 'paths', 'notPaths'];
+/** Labels that select a Gateway API gateway's Envoy pods, which enforce L7 rules themselves. */
+const GATEWAY_LABELS = ['gateway.networking.k8s.io/gateway-name', 'istio.io/gateway-name'];
+
+/** Whether a pod has its own Envoy (a sidecar) or stays out of ambient mode. */
+function outsideAmbient(labels: Record<string, string>): boolean {
+  return labels[DATAPLANE_MODE] === 'none' || labels['sidecar.istio.io/inject'] === 'true';
+}
 
 function isAmbientNamespace(model: MeshModel, namespace: string | undefined): boolean {
   return namespace !== undefined && model.namespaceObject(namespace)?.labels[DATAPLANE_MODE] === 'ambient';
@@ -66,7 +73,13 @@ export function ambientL7Policies(ctx: AnalysisContext): void {
     const l7 = l7Attributes(policy);
     if (l7.length === 0) continue;
     const selector = selectorOf(policy.spec.selector);
-    const scope = selector && Object.keys(selector.matchLabels).length > 0 ? 'selects workloads' : 'applies to every workload';
+    const selective = selector !== undefined && Object.keys(selector.matchLabels).length > 0;
+    if (selective && GATEWAY_LABELS.some(l => selector.matchLabels[l] !== undefined)) continue;
+    if (selective) {
+      const pods = model.selectWorkloads(policy.namespace!, selector);
+      if (pods.length > 0 && pods.every(w => outsideAmbient(w.labels))) continue;
+    }
+    const scope = selective ? 'selects workloads' : 'applies to every workload';
     const action = typeof policy.spec.action === 'string' ? policy.spec.action : 'ALLOW';
     const effect = action === 'DENY'
       ? 'ztunnel denies all traffic matching the rest of the rule'
