@@ -211,15 +211,13 @@ const DEFAULT_REVISION_INJECTION = new WeakMap<IConstruct, DefaultRevisionInject
  * webhooks, for a mesh without revision the `default` revision tag and
  * `istiod-default-validator` (as `istioctl install` adds them), the istio-cni node agent and
  * ztunnel when installed (`Profile.AMBIENT`, `cni`, `ztunnel`), and the profile's gateways.
+ * With `Profile.AMBIENT`, `enrollNamespace()` replaces `injectNamespace()`: pods run without sidecars.
  * Two meshes with different `revision`s run side by
  * side for canary upgrades.
  *
  * @example
  * const mesh = new IstioMesh(chart, 'Istio', { profile: Profile.DEMO });
  * mesh.injectNamespace('bookinfo');
- *
- * const ambient = new IstioMesh(chart, 'Ambient', { profile: Profile.AMBIENT });
- * ambient.enrollNamespace('shop');
  */
 export class IstioMesh extends Construct {
   /** Namespace of the control plane. */
