@@ -40,6 +40,8 @@ export * from './install/crds';
 export * from './install/gateway-api-crds';
 export * from './install/istiod-options';
 export * from './install/istio-mesh';
+export { CniPlatform, CniProvider, IstioCniOptions } from './install/istio-cni';
+export { ZtunnelOptions } from './install/ztunnel';
 export * from './networking/client-tls';
 export * from './networking/connection-pool';
 export * from './networking/destination-rule';

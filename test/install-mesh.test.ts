@@ -181,8 +181,8 @@ describe('profiles', () => {
 
   test('fails for an unknown profile', () => {
     const chart = Testing.chart();
-    expect(() => new IstioMesh(chart, 'Istio', { profile: 'ambient' as Profile }))
-      .toThrow(/test\/Istio: profile "ambient" is invalid: must be one of "default", "demo", "minimal", "empty"/);
+    expect(() => new IstioMesh(chart, 'Istio', { profile: 'sidecarless' as Profile }))
+      .toThrow(/test\/Istio: profile "sidecarless" is invalid: must be one of "default", "demo", "minimal", "ambient", "empty"/);
   });
 });
 

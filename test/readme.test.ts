@@ -5,11 +5,11 @@
 import { App, Chart, Duration, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import {
-  AnalysisLevel, AuthorizationPolicy, ClientTls, CrdSource, CustomTag, Destination, DestinationRule, Fault, Gateway, GatewayApiCrdChannel,
-  GatewaySelector, GatewayServiceType, IstioMesh, KialiAuth, LoadBalancer, MeshAnalysis, MtlsMode, ObservabilityAddons,
-  OutboundTrafficPolicyMode, PeerAuthentication, PortProtocol, Principal, Profile, RequestAuthentication,
+  AnalysisLevel, AuthorizationPolicy, ClientTls, CniPlatform, CrdSource, CustomTag, Destination, DestinationRule, Fault, Gateway,
+  GatewayApiCrdChannel, GatewaySelector, GatewayServiceType, IstioMesh, KialiAuth, LoadBalancer, MeshAnalysis, MtlsMode, ObservabilityAddons,
+  OutboundTrafficPolicyMode, PeerAuthentication, PolicyTargetReference, PortProtocol, Principal, Profile, RequestAuthentication,
   ServerTlsMode, ServiceEntry, ServiceEntryLocation, ServiceEntryResolution, Sidecar, SidecarOutboundTrafficPolicy,
-  SimpleLoadBalancer, StringMatch, Telemetry, VirtualService, WorkloadSelector,
+  SimpleLoadBalancer, StringMatch, Telemetry, VirtualService, WorkloadSelector, gatewayApi,
 } from '../src';
 import { expectValidIstio } from './support/istio-validate';
 
@@ -60,6 +60,32 @@ test('a typed mesh configuration, more gateways and escape hatches', () => {
   expect(meshConfig).toMatch(/inclusionPrefixes:\n\s+- upstream_cx/);
   expect(objects.find(o => o.kind === 'Service' && o.metadata.name === 'internal-ingressgateway').spec.type).toBe('ClusterIP');
   expect(objects.some(o => o.kind === 'CustomResourceDefinition')).toBe(false);
+});
+
+test('ambient mode and istio-cni', () => {
+  const chart = Testing.chart();
+  const mesh = new IstioMesh(chart, 'mesh', {
+    profile: Profile.AMBIENT,
+    cni: { platform: CniPlatform.GKE, excludeNamespaces: ['kube-system', 'monitoring'] },
+    ztunnel: { resources: { requests: { cpu: '200m', memory: '512Mi' } }, logLevel: 'info,access=debug' },
+  });
+  const ns = mesh.enrollNamespace('shop', { labels: { 'pod-security.kubernetes.io/enforce': 'restricted' } });
+  const waypoint = new gatewayApi.Waypoint(chart, 'waypoint', { metadata: { name: 'waypoint', namespace: 'shop' } });
+  waypoint.useForNamespace(ns);
+  new AuthorizationPolicy(chart, 'get-only', {
+    metadata: { name: 'get-only', namespace: 'shop' },
+    targetRefs: [PolicyTargetReference.fromWaypoint(waypoint)],
+    rules: [{ to: [{ methods: ['GET'] }] }],
+  });
+
+  const objects = Testing.synth(chart);
+  expect(objects.find(o => o.kind === 'Namespace' && o.metadata.name === 'shop').metadata.labels).toEqual({
+    'pod-security.kubernetes.io/enforce': 'restricted', 'istio.io/dataplane-mode': 'ambient', 'istio.io/use-waypoint': 'waypoint',
+  });
+  expect(objects.find(o => o.kind === 'DaemonSet' && o.metadata.name === 'istio-cni-node').spec.template.spec.volumes[0])
+    .toEqual({ name: 'cni-bin-dir', hostPath: { path: '/home/kubernetes/bin' } });
+  expect(objects.find(o => o.kind === 'AuthorizationPolicy').spec.targetRefs).toEqual([{ group: 'gateway.networking.k8s.io', kind: 'Gateway', name: 'waypoint' }]);
+  expectValidIstio(objects);
 });
 
 test('canary upgrade with two revisions and a revision tag', () => {

@@ -1,3 +1,4 @@
+import * as ambient from './analyzers/ambient';
 import * as annotations from './analyzers/annotations';
 import * as dr from './analyzers/destination-rule';
 import * as gw from './analyzers/gateway';
@@ -54,6 +55,8 @@ export const ANALYZERS: ReadonlyArray<[string, Analyzer]> = [
   ['schema.ValidationWarnings', misc.schemaWarnings],
   ['schema.VirtualServiceRules', vs.unreachableRules],
   ['cdk8s-istio.MtlsConflictAnalyzer', mtls.mtlsConflicts],
+  ['cdk8s-istio.AmbientL7PolicyAnalyzer', ambient.ambientL7Policies],
+  ['cdk8s-istio.AmbientWaypointAnalyzer', ambient.servicesWithoutWaypoint],
 ];
 
 /** How `analyzeObjects` runs. Internal. */

@@ -61,6 +61,8 @@ export const CODES = {
   CDK0002: { name: 'GatewayApiRouteNotAccepted', level: AnalysisLevel.WARNING },
   CDK0003: { name: 'GatewayApiBackendNotGranted', level: AnalysisLevel.WARNING },
   CDK0004: { name: 'GatewayApiReferenceNotFound', level: AnalysisLevel.WARNING },
+  CDK0005: { name: 'AmbientL7PolicyWithoutWaypoint', level: AnalysisLevel.WARNING },
+  CDK0006: { name: 'AmbientServiceWithoutWaypoint', level: AnalysisLevel.WARNING },
 } as const;
 
 /** A code the analyzers report. Internal. */

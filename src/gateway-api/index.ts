@@ -11,3 +11,4 @@ export * from './grpc-route';
 export * from './tls-route';
 export * from './l4-route';
 export * from './backend-tls-policy';
+export * from './waypoint';

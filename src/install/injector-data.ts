@@ -2,6 +2,7 @@ import { IConstruct } from 'constructs';
 import { ComputeResources } from './compute-resources';
 import { SidecarInjectorOptions } from './injection/injection-config';
 import { renderInjectionConfig, renderInjectionValues } from './injection/render';
+import { CniProvider } from './istio-cni';
 import { check } from '../core/validation';
 
 /** What the mesh itself decides for the sidecar injector of one revision. Internal. */
@@ -15,6 +16,10 @@ export interface InjectorInput {
   readonly proxyResources: ComputeResources;
   readonly trustDomain?: string;
   readonly holdApplicationUntilProxyStarts?: boolean;
+  /** Image variant of the injected proxies (`distroless`). */
+  readonly variant?: string;
+  /** How istio-cni attaches, when the mesh installs it. */
+  readonly cniProvider?: CniProvider;
 }
 
 const MESH_OWNED = ['hub', 'tag', 'revision', 'istioNamespace'] as const;
@@ -31,6 +36,12 @@ export function injectorOptions(scope: IConstruct, user: SidecarInjectorOptions,
     check(user[key] === undefined || user[key] === owned[key], scope, `sidecarInjector.${key}`, user[key],
       `the mesh sets it to ${JSON.stringify(owned[key])}; set it on the IstioMesh instead`);
   }
+  // pods must only skip istio-init when istio-cni programs their redirection
+  const cniEnabled = input.cniProvider !== undefined;
+  check(user.cniEnabled === undefined || user.cniEnabled === cniEnabled, scope, 'sidecarInjector.cniEnabled', user.cniEnabled,
+    `the mesh sets it to ${cniEnabled} from the cni option; set cni: { enabled: ${user.cniEnabled} } on the IstioMesh instead`);
+  check(user.cniProvider === undefined || user.cniProvider === input.cniProvider, scope, 'sidecarInjector.cniProvider', user.cniProvider,
+    `the mesh sets it to ${JSON.stringify(input.cniProvider)} from cni.platform; set the platform on the IstioMesh instead`);
   return {
     ...user,
     ...owned,
@@ -39,6 +50,9 @@ export function injectorOptions(scope: IConstruct, user: SidecarInjectorOptions,
     clusterName: user.clusterName ?? (input.clusterId === 'Kubernetes' ? undefined : input.clusterId),
     trustDomain: user.trustDomain ?? input.trustDomain,
     holdApplicationUntilProxyStarts: user.holdApplicationUntilProxyStarts ?? input.holdApplicationUntilProxyStarts,
+    variant: user.variant ?? input.variant,
+    cniEnabled,
+    cniProvider: input.cniProvider,
   };
 }
 

@@ -14,6 +14,8 @@ export interface InstallContext {
   readonly hub: string;
   /** Image tag, e.g. `1.30.3`. */
   readonly tag: string;
+  /** Image variant, e.g. `distroless`: images are tagged `<tag>-<variant>`. */
+  readonly variant?: string;
   /** Whether Argo CD sync-wave annotations are added. */
   readonly syncWaves: boolean;
 }
@@ -23,6 +25,11 @@ export const ISTIO_VERSION = '1.30.3';
 
 /** Default image registry. */
 export const DEFAULT_HUB = 'docker.io/istio';
+
+/** The tag of the images of this installation: `<tag>-<variant>` for a variant (`1.30.3-distroless`). */
+export function imageTag(ctx: InstallContext): string {
+  return ctx.variant && !ctx.tag.endsWith(`-${ctx.variant}`) ? `${ctx.tag}-${ctx.variant}` : ctx.tag;
+}
 
 /** `name` or `name-<revision>`, the naming rule of revisioned control-plane objects. */
 export function revisioned(ctx: InstallContext, name: string): string {

@@ -11,6 +11,8 @@ export interface InstallValuesInput {
   readonly revisionTags: string[];
   readonly meshConfig: Record<string, unknown>;
   readonly gateways: string[];
+  /** istio-cni, when installed: whether it serves ambient mode, and how it attaches. */
+  readonly cni?: { readonly ambient: boolean; readonly provider: string };
 }
 
 const json = (value: unknown) => JSON.stringify(sortKeys(value), undefined, 2);
@@ -26,7 +28,7 @@ export function originalValues(input: InstallValuesInput): string {
     ...(profile.profile !== 'default' ? { profile: profile.profile } : {}),
     revision: ctx.revision ?? '',
     global: { hub: ctx.hub, tag: ctx.tag, istioNamespace: ctx.namespace, configValidation: true },
-    pilot: { enabled: profile.istiod, cni: { enabled: false } },
+    pilot: { enabled: profile.istiod, cni: { enabled: input.cni !== undefined } },
   });
 }
 
@@ -38,6 +40,7 @@ export function mergedValues(input: InstallValuesInput): string {
     autoscaleEnabled: istiod.autoscale,
     autoscaleMax: istiod.maxReplicas,
     autoscaleMin: istiod.minReplicas,
+    ...(input.cni ? { cni: { ...(input.cni.ambient ? { ambient: { enabled: true } } : {}), enabled: true, provider: input.cni.provider } } : {}),
     cpu: { targetAverageUtilization: istiod.targetCpu },
     enabled: profile.istiod,
     env: istiod.env,
@@ -59,6 +62,7 @@ export function mergedValues(input: InstallValuesInput): string {
       proxy_init: { image: 'proxyv2' },
       sds: { token: { aud: 'istio-ca' } },
       tag: ctx.tag,
+      ...(ctx.variant ? { variant: ctx.variant } : {}),
     },
     image: 'pilot',
     keepaliveMaxServerConnectionAge: '30m',

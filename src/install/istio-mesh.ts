@@ -12,9 +12,10 @@ import { skipDryRunOnMissingCrds } from './gitops';
 import { SidecarInjectorOptions } from './injection/injection-config';
 import { injectorOptions, renderInjectorConfig, renderInjectorValues } from './injector-data';
 import {
-  annotateSyncWave, apiObject, commonLabels, DEFAULT_HUB, InstallContext, ISTIO_VERSION, revisioned, SyncWave,
+  annotateSyncWave, apiObject, commonLabels, DEFAULT_HUB, imageTag, InstallContext, ISTIO_VERSION, revisioned, SyncWave,
 } from './install-context';
 import { mergedValues, originalValues } from './install-values';
+import { IstioCni, IstioCniOptions, IstioCniSettings, resolveCni } from './istio-cni';
 import { Istiod, IstiodSettings } from './istiod';
 import { IstiodOptions } from './istiod-options';
 import { READER_SERVICE_ACCOUNT } from './istiod-rbac';
@@ -24,7 +25,9 @@ import { Profile } from './profile';
 import { ProfileSettings, profileSettings } from './profile-settings';
 import { RevisionTag, validateRevision, validateRevisionTag } from './revision';
 import { deactivateInjectionWebhooks } from './webhooks';
+import { resolveZtunnel, Ztunnel, ZtunnelOptions } from './ztunnel';
 import { ensureAnalysisOfValidated } from '../analysis/mesh-analysis';
+import { IPodWorkload } from '../core/kube-refs';
 import { check, fail, validateDnsLabel, validateInteger, validateLabels, validatePercentage, validateResourceName } from '../core/validation';
 
 /** How an application namespace is labelled for sidecar injection. */
@@ -41,6 +44,17 @@ export interface NamespaceInjectionOptions {
   /** Annotations of the namespace. @default - none */
   readonly annotations?: Record<string, string>;
 }
+
+/** How an application namespace joins the ambient data plane. */
+export interface AmbientNamespaceOptions {
+  /** Extra labels of the namespace, e.g. `pod-security.kubernetes.io/enforce: restricted`. @default - none */
+  readonly labels?: Record<string, string>;
+  /** Annotations of the namespace. @default - none */
+  readonly annotations?: Record<string, string>;
+}
+
+/** The label that enrolls namespaces and pods in ambient mode (`ambient`) or keeps them out (`none`). */
+const DATAPLANE_MODE_LABEL = 'istio.io/dataplane-mode';
 
 /** Settings of a gateway the mesh installs. */
 export interface MeshGatewayOptions {
@@ -132,6 +146,27 @@ export interface IstioMeshProps {
   /** Settings of the profile's egress gateway `istio-egressgateway`. @default - the profile's */
   readonly egressGateway?: ProfileGatewayOptions;
   /**
+   * The istio-cni node agent. With it, injected sidecar pods need no privileged `istio-init`
+   * container, and can meet Pod Security "restricted". Ambient mode requires it.
+   *
+   * @default - installed in the ambient profile only
+   */
+  readonly cni?: IstioCniOptions;
+  /**
+   * ztunnel, the node proxy of ambient mode. Installing it turns ambient mode on: istiod
+   * (`PILOT_ENABLE_AMBIENT`), istio-cni (which must be enabled) and HBONE for sidecars.
+   *
+   * @default - installed in the ambient profile only
+   */
+  readonly ztunnel?: ZtunnelOptions;
+  /**
+   * Use the distroless images (`<tag>-distroless`: no shell, smaller attack surface) for istiod,
+   * the proxies, istio-cni and ztunnel.
+   *
+   * @default - true in the ambient profile, false otherwise
+   */
+  readonly distroless?: boolean;
+  /**
    * The Istio CRDs. Only the first mesh of an app emits them.
    *
    * @default - CrdSource.builtIn(), except for `Profile.EMPTY` (CrdSource.none())
@@ -174,7 +209,9 @@ const DEFAULT_REVISION_INJECTION = new WeakMap<IConstruct, DefaultRevisionInject
  * ServiceAccount, RBAC and ConfigMaps (`istio`, `istio-sidecar-injector`, `values`), its
  * Service, Deployment, autoscaler and disruption budget, the injection and validation
  * webhooks, for a mesh without revision the `default` revision tag and
- * `istiod-default-validator` (as `istioctl install` adds them), and the profile's gateways.
+ * `istiod-default-validator` (as `istioctl install` adds them), the istio-cni node agent and
+ * ztunnel when installed (`Profile.AMBIENT`, `cni`, `ztunnel`), and the profile's gateways.
+ * With `Profile.AMBIENT`, `enrollNamespace()` replaces `injectNamespace()`: pods run without sidecars.
  * Two meshes with different `revision`s run side by
  * side for canary upgrades.
  *
@@ -207,6 +244,12 @@ export class IstioMesh extends Construct {
   public readonly ingressGateway?: GatewayInstallation;
   /** The profile's egress gateway, when installed. */
   public readonly egressGateway?: GatewayInstallation;
+  /** The DaemonSet `istio-cni-node` of the istio-cni node agent, when installed, for JSON patches. */
+  public readonly cniDaemonSet?: ApiObject;
+  /** The DaemonSet `ztunnel`, when installed, for JSON patches. */
+  public readonly ztunnelDaemonSet?: ApiObject;
+  /** Whether ambient mode is on (ztunnel installed). */
+  public readonly ambient: boolean;
 
   private readonly ctx: InstallContext;
   private readonly istiodSettings: IstiodSettings;
@@ -232,7 +275,24 @@ export class IstioMesh extends Construct {
       'must be an image tag: up to 128 letters, digits, "_", "." and "-", not starting with "." or "-", e.g. "1.30.3" or "1.30.3-distroless"');
     validateDnsLabel(this, 'namespace', this.namespace);
     validateRevision(this, 'revision', this.revision);
-    this.ctx = { namespace: this.namespace, revision: this.revision, hub: this.hub, tag: this.tag, syncWaves: props.syncWaves ?? false };
+    const distroless = props.distroless ?? this.settings.distroless;
+    this.ctx = {
+      namespace: this.namespace,
+      revision: this.revision,
+      hub: this.hub,
+      tag: this.tag,
+      syncWaves: props.syncWaves ?? false,
+      variant: distroless ? 'distroless' : undefined,
+    };
+    const cniEnabled = props.cni?.enabled ?? this.settings.cni;
+    this.ambient = props.ztunnel?.enabled ?? this.settings.ambient;
+    if (this.ambient && !cniEnabled) {
+      fail(this, 'cni.enabled', false, 'ambient mode (ztunnel) needs istio-cni to redirect pod traffic to ztunnel; remove cni.enabled: false or disable ztunnel');
+    }
+    if (this.ambient && !this.settings.istiod) {
+      fail(this, 'ztunnel.enabled', true, `ztunnel needs istiod, which profile "${this.profile}" does not install`);
+    }
+    const cniSettings = cniEnabled ? resolveCni(this, props.cni ?? {}, this.ambient, `${this.hub}/install-cni:${imageTag(this.ctx)}`) : undefined;
     this.istiodServiceName = revisioned(this.ctx, 'istiod');
     const istiod = this.resolveIstiod(props.istiod ?? {});
     this.istiodSettings = istiod;
@@ -267,7 +327,7 @@ export class IstioMesh extends Construct {
       }));
     }
 
-    const meshOptions = props.meshConfig ?? {};
+    const meshOptions = this.profileMeshOptions(props.meshConfig ?? {}, distroless);
     this.meshConfig = new MeshConfig(this, 'MeshConfig', {
       ...meshOptions,
       accessLogFile: meshOptions.accessLogFile ?? this.settings.accessLogFile,
@@ -275,6 +335,13 @@ export class IstioMesh extends Construct {
       namespace: this.namespace,
       istiodAddress: `${this.istiodServiceName}.${this.namespace}.svc:15012`,
     });
+    if (this.ambient) {
+      // ambient multicluster: Services labelled istio.io/global=true are reachable from every cluster
+      this.meshConfig.addOverride('serviceScopeConfigs', [{
+        scope: 'GLOBAL',
+        servicesSelector: { matchExpressions: [{ key: 'istio.io/global', operator: 'In', values: ['true'] }] },
+      }]);
+    }
 
     let cp: Istiod | undefined;
     if (this.settings.istiod) {
@@ -285,6 +352,7 @@ export class IstioMesh extends Construct {
         revisionTags: this.tags.filter(t => !(this.implicitDefaultTag && t.tag === 'default')).map(t => t.tag),
         meshConfig: this.meshConfig._toJson(),
         gateways: [...this.gateways.keys()].sort(),
+        cni: cniSettings ? { ambient: cniSettings.ambient, provider: cniSettings.platform.provider } : undefined,
       });
       const injector = () => injectorOptions(this, props.sidecarInjector ?? {}, {
         hub: this.hub,
@@ -296,6 +364,8 @@ export class IstioMesh extends Construct {
         proxyResources: this.settings.proxyResources,
         trustDomain: meshOptions.trustDomain,
         holdApplicationUntilProxyStarts: meshOptions.defaultConfig?.holdApplicationUntilProxyStarts,
+        variant: this.ctx.variant,
+        cniProvider: cniSettings?.platform.provider,
       });
       // validate the injector options now, so mistakes fail at construction
       renderInjectorValues(this, injector());
@@ -313,6 +383,16 @@ export class IstioMesh extends Construct {
     if (props.defaultRevisionTag ?? (this.settings.istiod && this.revision === undefined)) {
       this.createTag('default', this.revision, 'defaultRevisionTag');
       this.implicitDefaultTag = props.defaultRevisionTag === undefined;
+    }
+
+    // the node agents, after the control plane they connect to
+    if (cniSettings) this.cniDaemonSet = this.addCni(cniSettings).daemonSet;
+    if (this.ambient) {
+      this.ztunnelDaemonSet = new Ztunnel(this, 'Ztunnel', this.ctx, resolveZtunnel(this, props.ztunnel ?? {}, {
+        image: `${this.hub}/ztunnel:${imageTag(this.ctx)}`,
+        istiodAddress: `${this.istiodServiceName}.${this.namespace}.svc:15012`,
+        clusterId: istiod.clusterId,
+      })).daemonSet;
     }
 
     const ingress = props.ingressGateway ?? {};
@@ -380,6 +460,60 @@ export class IstioMesh extends Construct {
       fail(this, 'injectNamespace(name)', name, 'a Namespace with this name is already defined in this app');
     }
     return value as ApiObject;
+  }
+
+  /**
+   * Creates an application namespace whose pods join the ambient data plane: labelled
+   * `istio.io/dataplane-mode=ambient`, so istio-cni redirects their traffic to the node's
+   * ztunnel (mTLS, L4 policy) without sidecars. Sidecar namespaces (`injectNamespace()`) and
+   * ambient namespaces coexist. Requires ambient mode (`Profile.AMBIENT`, or `ztunnel`).
+   */
+  public enrollNamespace(name: string, options: AmbientNamespaceOptions = {}): ApiObject {
+    validateDnsLabel(this, 'enrollNamespace(name)', name);
+    this.requireAmbient(`enrollNamespace(${JSON.stringify(name)})`);
+    validateLabels(this, `enrollNamespace(${JSON.stringify(name)}).labels`, options.labels);
+    const { created, value } = sharedSingleton(this, `namespace:${name}`, () =>
+      createNamespace(this, `Namespace-${name}`, name, {
+        labels: { ...options.labels, [DATAPLANE_MODE_LABEL]: 'ambient' },
+        annotations: options.annotations,
+        syncWave: this.ctx.syncWaves ? SyncWave.APPLICATION : undefined,
+      }));
+    if (!created) {
+      fail(this, 'enrollNamespace(name)', name, 'a Namespace with this name is already defined in this app');
+    }
+    return value as ApiObject;
+  }
+
+  /**
+   * Enrolls one workload in ambient mode, whatever its namespace: labels its pods
+   * `istio.io/dataplane-mode=ambient`. Requires ambient mode.
+   */
+  public enrollWorkload(workload: IPodWorkload): void {
+    check(workload?.podMetadata !== undefined, this, 'enrollWorkload(workload)', workload, 'must be a workload such as a cdk8s-plus Deployment');
+    this.requireAmbient(`enrollWorkload(${workload.node.path})`);
+    this.setDataplaneMode(workload, 'ambient');
+  }
+
+  /**
+   * Keeps one workload of an ambient namespace out of the ambient data plane: labels its pods
+   * `istio.io/dataplane-mode=none`.
+   */
+  public excludeWorkload(workload: IPodWorkload): void {
+    check(workload?.podMetadata !== undefined, this, 'excludeWorkload(workload)', workload, 'must be a workload such as a cdk8s-plus Deployment');
+    this.setDataplaneMode(workload, 'none');
+  }
+
+  private setDataplaneMode(workload: IPodWorkload, mode: string): void {
+    const existing = workload.podMetadata.getLabel(DATAPLANE_MODE_LABEL);
+    check(existing === undefined || existing === mode, this, `${DATAPLANE_MODE_LABEL} of ${workload.node.path}`, mode,
+      `the workload's pods are already labelled ${DATAPLANE_MODE_LABEL}=${existing}`);
+    workload.podMetadata.addLabel(DATAPLANE_MODE_LABEL, mode);
+  }
+
+  private requireAmbient(field: string): void {
+    if (!this.ambient) {
+      fail(this, field, 'ambient', `this mesh does not run ambient mode (profile "${this.profile}"); use Profile.AMBIENT or ztunnel: { enabled: true }`);
+    }
   }
 
   /**
@@ -456,7 +590,7 @@ export class IstioMesh extends Construct {
       istioNamespace: this.namespace,
       revision: this.revision,
       hub: this.hub,
-      tag: this.tag,
+      tag: imageTag(this.ctx),
       ports: options.ports ?? (profileDemo && kind === GatewayKind.INGRESS ? DEMO_INGRESS_PORTS : undefined),
       serviceType: options.serviceType,
       scaling: options.scaling ?? (this.settings.gatewayAutoscale ? GatewayScaling.autoscale() : GatewayScaling.fixed()),
@@ -477,6 +611,28 @@ export class IstioMesh extends Construct {
     this.gateways.set(name, gateway);
     annotateSyncWave(this.ctx, gateway, SyncWave.GATEWAYS);
     return gateway;
+  }
+
+  private addCni(settings: IstioCniSettings): IstioCni {
+    const { created, value } = sharedSingleton(this, 'istio-cni', () => new IstioCni(this, 'Cni', this.ctx, settings));
+    if (!created) {
+      fail(this, 'cni.enabled', true, `istio-cni is a cluster-wide node agent, already installed by ${value.node.scope!.node.path}; enable it on one mesh only`);
+    }
+    return value;
+  }
+
+  /** The mesh options with what the profile adds: HBONE for sidecars in ambient mode, the distroless image type. */
+  private profileMeshOptions(o: MeshConfigOptions, distroless: boolean): MeshConfigOptions {
+    if (!this.ambient && !distroless) return o;
+    const proxy = o.defaultConfig ?? {};
+    return {
+      ...o,
+      defaultConfig: {
+        ...proxy,
+        imageType: proxy.imageType ?? (distroless ? 'distroless' : undefined),
+        proxyMetadata: this.ambient ? { ISTIO_META_ENABLE_HBONE: 'true', ...proxy.proxyMetadata } : proxy.proxyMetadata,
+      },
+    };
   }
 
   private profileProviders(): ExtensionProvider[] {
@@ -534,7 +690,7 @@ export class IstioMesh extends Construct {
       pdb: o.podDisruptionBudget ?? true,
       nodeSelector: o.nodeSelector,
       tolerations: o.tolerations ?? [],
-      env: { ...o.env },
+      env: { ...(this.ambient ? { PILOT_ENABLE_AMBIENT: 'true' } : {}), ...o.env },
       traceSampling: o.traceSampling ?? this.settings.traceSampling,
       logLevel: o.logLevel ?? 'default:info',
       clusterDomain: o.clusterDomain ?? 'cluster.local',

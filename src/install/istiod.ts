@@ -2,7 +2,7 @@ import { ApiObject, Lazy } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { ComputeResources, renderComputeResources } from './compute-resources';
-import { apiObject, commonLabels, InstallContext, pilotLabels, revisioned, revLabel, SyncWave } from './install-context';
+import { apiObject, commonLabels, imageTag, InstallContext, pilotLabels, revisioned, revLabel, SyncWave } from './install-context';
 import { IstiodRbac } from './istiod-rbac';
 import { createInjectionWebhookConfiguration, createValidatingWebhookConfiguration } from './webhooks';
 
@@ -181,8 +181,8 @@ export class Istiod extends Construct {
     const env = builtInEnv.map(([name, source]) => (s.env[name] !== undefined ? { name, value: s.env[name] } : { name, ...source }));
     const builtInNames = new Set(builtInEnv.map(([name]) => name));
     const extra = Object.keys(s.env).filter(name => !builtInNames.has(name)).sort().map(name => ({ name, value: s.env[name] }));
-    // user variables follow KUBECONFIG, where the chart renders `pilot.env`
-    env.splice(6, 0, ...extra);
+    // user variables (and the profile's, e.g. PILOT_ENABLE_AMBIENT) follow CA_TRUSTED_NODE_ACCOUNTS, where the chart renders `pilot.env`
+    env.splice(7, 0, ...extra);
 
     const annotations: Record<string, string> = {};
     if (s.prometheusMerge) {
@@ -219,7 +219,7 @@ export class Istiod extends Construct {
           ...(s.priorityClassName ? { priorityClassName: s.priorityClassName } : {}),
           containers: [{
             name: 'discovery',
-            image: `${ctx.hub}/pilot:${ctx.tag}`,
+            image: `${ctx.hub}/pilot:${imageTag(ctx)}`,
             args: [
               'discovery',
               '--monitoringAddr=:15014',

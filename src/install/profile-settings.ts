@@ -40,6 +40,12 @@ export interface ProfileSettings {
   readonly accessLogFile?: string;
   /** Mesh config extension providers the profile adds. */
   readonly extensionProviders: ProfileProvider[];
+  /** Whether the istio-cni node agent is installed. */
+  readonly cni: boolean;
+  /** Whether ambient mode is on: istiod's `PILOT_ENABLE_AMBIENT`, ztunnel, HBONE for sidecars. */
+  readonly ambient: boolean;
+  /** Whether the images are the distroless variant (`<tag>-distroless`). */
+  readonly distroless: boolean;
 }
 
 const PRODUCTION_PROXY: ComputeResources = {
@@ -61,6 +67,9 @@ const PRODUCTION: Omit<ProfileSettings, 'profile' | 'ingressGateway' | 'istiod'>
   gatewayAutoscale: true,
   proxyResources: PRODUCTION_PROXY,
   extensionProviders: [],
+  cni: false,
+  ambient: false,
+  distroless: false,
 };
 
 /** The settings of `profile`; throws with the construct path for anything that is not a `Profile`. */
@@ -70,6 +79,8 @@ export function profileSettings(scope: IConstruct, profile: Profile): ProfileSet
       return { ...PRODUCTION, profile, istiod: true, ingressGateway: true };
     case Profile.MINIMAL:
       return { ...PRODUCTION, profile, istiod: true, ingressGateway: false };
+    case Profile.AMBIENT:
+      return { ...PRODUCTION, profile, istiod: true, ingressGateway: false, cni: true, ambient: true, distroless: true };
     case Profile.EMPTY:
       return { ...PRODUCTION, profile, istiod: false, ingressGateway: false };
     case Profile.DEMO:
@@ -85,6 +96,9 @@ export function profileSettings(scope: IConstruct, profile: Profile): ProfileSet
         gatewayAutoscale: false,
         proxyResources: SMALL_PROXY,
         accessLogFile: '/dev/stdout',
+        cni: false,
+        ambient: false,
+        distroless: false,
         extensionProviders: [
           { name: 'otel', kind: 'envoyOtelAls', service: 'opentelemetry-collector.observability.svc.cluster.local', port: 4317 },
           { name: 'skywalking', kind: 'skywalking', service: 'tracing.istio-system.svc.cluster.local', port: 11800 },

@@ -9,6 +9,11 @@ export enum Profile {
   /** istiod only: bring your own gateways. */
   MINIMAL = 'minimal',
   /**
+   * Ambient mode: istiod with ambient enabled, the istio-cni node agent and ztunnel on every
+   * node, distroless images, and no ingress gateway (add Gateway API gateways and waypoints).
+   */
+  AMBIENT = 'ambient',
+  /**
    * Nothing, as upstream's empty profile: a base to add components to (gateways, and the CRDs
    * and namespace with `crds: CrdSource.builtIn()` and `createNamespace: true`).
    */

@@ -1,4 +1,6 @@
 import { IServiceReference } from '../core/kube-refs';
+import type { Gateway } from '../gateway-api/gateway';
+import type { Waypoint } from '../gateway-api/waypoint';
 
 /** The API group of the Kubernetes Gateway API. */
 const GATEWAY_API_GROUP = 'gateway.networking.k8s.io';
@@ -22,6 +24,23 @@ export class PolicyTargetReference {
    */
   public static fromGateway(name: string): PolicyTargetReference {
     return new PolicyTargetReference(GATEWAY_API_GROUP, 'Gateway', () => name, () => undefined);
+  }
+
+  /**
+   * A Gateway API `Gateway` of this app, such as an ambient `Waypoint`: a policy attached to a
+   * waypoint applies to all traffic the waypoint handles (L7 authorization, JWT authentication,
+   * telemetry). It must live in the namespace of the policy.
+   */
+  public static fromGatewayObject(gateway: Gateway): PolicyTargetReference {
+    return new PolicyTargetReference(GATEWAY_API_GROUP, 'Gateway', () => gateway.name, () => gateway.metadata.namespace);
+  }
+
+  /**
+   * An ambient `Waypoint` of this app: the policy applies to the traffic the waypoint handles
+   * for the Services and workloads that use it. It must live in the namespace of the policy.
+   */
+  public static fromWaypoint(waypoint: Waypoint): PolicyTargetReference {
+    return PolicyTargetReference.fromGatewayObject(waypoint);
   }
 
   /**

@@ -1,5 +1,6 @@
 import { Duration } from 'cdk8s';
 import { ComputeResources } from '../compute-resources';
+import { CniProvider } from '../istio-cni';
 import { renderInjectionConfig, renderInjectionValues } from './render';
 
 /** Whether pods are injected unless they opt out, or only when they opt in. */
@@ -138,6 +139,12 @@ export interface SidecarInjectorOptions {
    * @default false
    */
   readonly cniEnabled?: boolean;
+  /**
+   * How the Istio CNI plugin is attached; with Multus, injected pods request its network.
+   *
+   * @default CniProvider.DEFAULT
+   */
+  readonly cniProvider?: CniProvider;
   /** @default - Kubernetes decides */
   readonly imagePullPolicy?: InjectionImagePullPolicy;
   /** @default - none */

@@ -7,9 +7,11 @@
 import { Duration } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import {
-  assertUnique, check, compact, fail, validateDnsLabel, validateInteger, validateIpOrCidr, validateLabelKey, validateLabels, validateLabelValue,
+  assertUnique, check, compact, fail, validateDnsLabel, validateEnum, validateInteger, validateIpOrCidr, validateLabelKey, validateLabels,
+  validateLabelValue,
 } from '../../core/validation';
 import { ComputeResources, renderComputeResources, validateComputeResources } from '../compute-resources';
+import { CniProvider } from '../istio-cni';
 import { AGENT_STATUS_PORT, TOKEN_AUDIENCE } from '../proxy-facts';
 import { gatewayTemplate } from './gateway-template';
 import { grpcAgentTemplate, grpcSimpleTemplate } from './grpc-templates';
@@ -50,6 +52,7 @@ function validateOptions(scope: IConstruct | undefined, o: SidecarInjectorOption
     if (value !== undefined) check(value.length > 0 && !/\s/.test(value), scope, field, value, 'must be a non-empty image reference part without whitespace');
   }
   if (o.revision !== undefined) validateDnsLabel(scope, 'revision', o.revision);
+  validateEnum(scope, 'cniProvider', o.cniProvider, CniProvider);
   validateDnsLabel(scope, 'istioNamespace', o.istioNamespace);
   validateComputeResources(scope, 'proxyResources', o.proxyResources);
   validateComputeResources(scope, 'waypointResources', o.waypointResources);
@@ -249,7 +252,7 @@ export function renderInjectionValues(options: SidecarInjectorOptions = {}, scop
         topologySpreadConstraints: [],
       },
     },
-    pilot: { cni: { enabled: o.cniEnabled ?? false, provider: 'default' }, env: {} },
+    pilot: { cni: { enabled: o.cniEnabled ?? false, provider: o.cniProvider ?? 'default' }, env: {} },
     revision: o.revision ?? '',
     sidecarInjectorWebhook: { rewriteAppHTTPProbe: o.rewriteAppHttpProbes ?? true },
   };
