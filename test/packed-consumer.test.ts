@@ -55,7 +55,16 @@ test('the packed library installs into a cdk8s app and synthesizes the README sn
   // THEN the tarball holds only what a consumer needs: compiled code and data, the jsii
   // assembly, the docs, and the bundled dependencies (jsii libraries bundle theirs)
   const bundled: string[] = JSON.parse(readFileSync(join(root, 'package.json'), 'utf-8')).bundledDependencies ?? [];
-  const isBundled = (path: string) => bundled.some(dep => path.startsWith(`node_modules/${dep}/`));
+  // npm bundles what the bundled dependencies depend on too (Ajv's own dependencies)
+  const withTheirs = new Set<string>();
+  const addWithDependencies = (dep: string) => {
+    if (withTheirs.has(dep)) return;
+    withTheirs.add(dep);
+    const manifest = JSON.parse(readFileSync(join(root, 'node_modules', dep, 'package.json'), 'utf-8'));
+    Object.keys(manifest.dependencies ?? {}).forEach(addWithDependencies);
+  };
+  bundled.forEach(addWithDependencies);
+  const isBundled = (path: string) => [...withTheirs].some(dep => path.startsWith(`node_modules/${dep}/`));
   expect(shipped.filter(path => !/^lib\/.*\.(js|d\.ts|json)$/.test(path) && !isBundled(path)).sort())
     .toEqual(['.jsii', 'API.md', 'LICENSE', 'README.md', 'package.json']);
   for (const dep of bundled) expect(shipped).toContain(`node_modules/${dep}/package.json`);
