@@ -1,5 +1,6 @@
 import { Duration } from 'cdk8s';
 import { parse, parseAllDocuments } from 'yaml';
+import { UPSTREAM_INJECTOR_VALUES } from '../imports/install/injector-values';
 import {
   InjectionImagePullPolicy, InjectionPolicy, InjectionSelectorOperator, SidecarInjectorTemplates,
 } from '../src/install/injection/injection-config';
@@ -769,7 +770,16 @@ describe('injector values', () => {
     expect(values.global.proxy.holdApplicationUntilProxyStarts).toBeUndefined();
     expect(values.pilot).toEqual({ cni: { enabled: false, provider: 'default' }, env: {} });
     expect(values.revision).toEqual('');
-    expect(values.sidecarInjectorWebhook).toEqual({ rewriteAppHTTPProbe: true });
+    expect(values.sidecarInjectorWebhook).toEqual({
+      alwaysInjectSelector: [],
+      defaultTemplates: [],
+      enableNamespacesByDefault: false,
+      injectedAnnotations: {},
+      neverInjectSelector: [],
+      reinvocationPolicy: 'Never',
+      rewriteAppHTTPProbe: true,
+      templates: {},
+    });
     expect(values.global.waypoint).toEqual({
       affinity: {},
       nodeSelector: {},
@@ -777,6 +787,30 @@ describe('injector values', () => {
       tolerations: [],
       topologySpreadConstraints: [],
     });
+  });
+
+  test('writes every value upstream writes, so templates written for upstream find them', () => {
+    const values = JSON.parse(renderInjectionValues({ hub: 'registry.example.com/istio', proxyResources: { requests: { cpu: '5m' } } }));
+    const paths = (value: unknown, prefix = ''): string[] => value !== null && typeof value === 'object' && !Array.isArray(value)
+      ? Object.entries(value as object).flatMap(([k, v]) => [`${prefix}${k}`, ...(k === 'resources' ? [] : paths(v, `${prefix}${k}.`))])
+      : [];
+    const rendered = new Set(paths(values));
+    expect(paths(UPSTREAM_INJECTOR_VALUES).filter(p => !rendered.has(p))).toEqual([]);
+    // values upstream writes that the library's own templates do not read
+    expect(values.global).toMatchObject({
+      configCluster: false,
+      configValidation: true,
+      defaultPodDisruptionBudget: { enabled: true },
+      externalIstiod: false,
+      istiod: { enableAnalysis: false },
+      networkPolicy: { enabled: false },
+      priorityClassName: '',
+      remotePilotAddress: '',
+      resourceScope: 'all',
+    });
+    // the installation's own values replace upstream's
+    expect(values.global.hub).toEqual('registry.example.com/istio');
+    expect(values.global.proxy.resources).toEqual({ requests: { cpu: '5m' } });
   });
 
   test('waypoint resources', () => {

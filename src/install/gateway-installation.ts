@@ -435,7 +435,8 @@ export class GatewayInstallation extends Construct {
             labels: {
               ...workloadLabels,
               'service.istio.io/canonical-name': name,
-              'service.istio.io/canonical-revision': 'latest',
+              // Istio reads the revision of a workload from this label; without a user's version it is "latest"
+              'service.istio.io/canonical-revision': canonicalRevision(p.labels),
               // the gateway pod is a proxy already: never inject a sidecar into it
               'sidecar.istio.io/inject': 'false',
             },
@@ -487,6 +488,14 @@ export class GatewayInstallation extends Construct {
       });
     }
   }
+}
+
+/**
+ * The canonical revision telemetry reports for the gateway: the `version` label the user gave
+ * (`app.kubernetes.io/version` first, as Istio itself reads it), otherwise `latest`.
+ */
+function canonicalRevision(labels: Record<string, string> | undefined): string {
+  return labels?.['app.kubernetes.io/version'] ?? labels?.version ?? 'latest';
 }
 
 function defaultPorts(kind: GatewayKind): GatewayInstallationPort[] {

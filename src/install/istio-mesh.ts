@@ -110,6 +110,15 @@ export interface IstioMeshProps {
   /** Namespace of the control plane. @default "istio-system" */
   readonly namespace?: string;
   /**
+   * Install the base component (istioctl's `components.base`): the cluster-wide
+   * `istio-reader-service-account` that multicluster remote secrets use, in the mesh namespace
+   * (the base chart's `global.istioNamespace`), and by default the Istio CRDs. Turn it off when
+   * another installation of the cluster owns them.
+   *
+   * @default - true, except for `Profile.EMPTY`
+   */
+  readonly base?: boolean;
+  /**
    * Create the control-plane Namespace object. Only the first mesh of an app creates it;
    * others with the same namespace reuse it.
    *
@@ -134,7 +143,7 @@ export interface IstioMeshProps {
   /**
    * The Istio CRDs. Only the first mesh of an app emits them.
    *
-   * @default - CrdSource.builtIn(), except for `Profile.EMPTY` (CrdSource.none())
+   * @default - CrdSource.builtIn() with the base component, otherwise CrdSource.none()
    */
   readonly crds?: CrdSource;
   /**
@@ -242,7 +251,8 @@ export class IstioMesh extends Construct {
     if (this.ctx.syncWaves) skipDryRunOnMissingCrds(this);
     // upstream's empty profile writes nothing at all, not even the base component
     const empty = this.profile === Profile.EMPTY;
-    const crdSource = props.crds ?? (empty ? CrdSource.none() : CrdSource.builtIn());
+    const base = props.base ?? !empty;
+    const crdSource = props.crds ?? (base ? CrdSource.builtIn() : CrdSource.none());
     if (crdSource._kind !== 'none') {
       const crds = sharedSingleton(this, 'crds', () => new IstioCrds(this, 'Crds', { source: crdSource, syncWave: this.ctx.syncWaves }));
       if (crds.created) this.crds = crds.value;
@@ -257,7 +267,8 @@ export class IstioMesh extends Construct {
       sharedSingleton(this, `namespace:${this.namespace}`, () =>
         createNamespace(this, 'Namespace', this.namespace, { syncWave: this.ctx.syncWaves ? SyncWave.NAMESPACES : undefined }));
     }
-    if (this.settings.istiod) {
+    // the reader account belongs to the base component (base chart), not to istiod
+    if (base) {
       sharedSingleton(this, `reader:${this.namespace}`, () => apiObject(this, 'ReaderServiceAccount', this.ctx, SyncWave.IDENTITY, {
         apiVersion: 'v1',
         kind: 'ServiceAccount',

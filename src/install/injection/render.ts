@@ -6,10 +6,12 @@
  */
 import { Duration } from 'cdk8s';
 import { IConstruct } from 'constructs';
+import { UPSTREAM_INJECTOR_VALUES } from '../../../imports/install/injector-values';
 import {
   assertUnique, check, compact, fail, validateDnsLabel, validateInteger, validateIpOrCidr, validateLabelKey, validateLabels, validateLabelValue,
 } from '../../core/validation';
 import { ComputeResources, renderComputeResources, validateComputeResources } from '../compute-resources';
+import { sortKeys } from '../install-context';
 import { AGENT_STATUS_PORT, TOKEN_AUDIENCE } from '../proxy-facts';
 import { gatewayTemplate } from './gateway-template';
 import { grpcAgentTemplate, grpcSimpleTemplate } from './grpc-templates';
@@ -186,9 +188,24 @@ export function renderInjectionConfig(options: SidecarInjectorOptions = {}, scop
   return lines.join('\n') + '\n';
 }
 
+/** Values that are one Kubernetes object each: the installation's replaces upstream's whole. */
+const ATOMIC_VALUES = new Set(['resources', 'affinity', 'nodeSelector', 'seccompProfile', 'securityContext', 'env', 'injectedAnnotations']);
+
+/** `over` laid on `base`: mappings merge key by key, anything else (lists, scalars, atomic values) replaces. */
+function overlay(base: unknown, over: unknown): unknown {
+  const isMap = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
+  if (!isMap(base) || !isMap(over)) return over;
+  const out: Record<string, unknown> = { ...base };
+  for (const [key, value] of Object.entries(over)) {
+    out[key] = key in base && !ATOMIC_VALUES.has(key) ? overlay(base[key], value) : value;
+  }
+  return out;
+}
+
 /**
- * The `values` key of ConfigMap `istio-sidecar-injector`: exactly the values the templates and
- * istiod's image resolution read, as JSON.
+ * The `values` key of ConfigMap `istio-sidecar-injector`, as JSON: every value upstream writes
+ * there (custom templates written for upstream may read any of them), with what this
+ * installation decides laid over upstream's defaults.
  */
 export function renderInjectionValues(options: SidecarInjectorOptions = {}, scope?: IConstruct): string {
   validateOptions(scope, options);
@@ -253,7 +270,7 @@ export function renderInjectionValues(options: SidecarInjectorOptions = {}, scop
     revision: o.revision ?? '',
     sidecarInjectorWebhook: { rewriteAppHTTPProbe: o.rewriteAppHttpProbes ?? true },
   };
-  return JSON.stringify(values, undefined, 2);
+  return JSON.stringify(sortKeys(overlay(UPSTREAM_INJECTOR_VALUES, values)), undefined, 2);
 }
 
 /** Throws the standard error for an unknown template (used by callers that pick templates by name). */
