@@ -13,6 +13,7 @@ import {
 import { ComputeResources, renderComputeResources, validateComputeResources } from '../compute-resources';
 import { sortKeys } from '../install-context';
 import { AGENT_STATUS_PORT, TOKEN_AUDIENCE } from '../proxy-facts';
+import { agentgatewayTemplate } from './agentgateway-template';
 import { gatewayTemplate } from './gateway-template';
 import { grpcAgentTemplate, grpcSimpleTemplate } from './grpc-templates';
 import type { InjectionSelector, SidecarInjectorOptions } from './injection-config';
@@ -23,7 +24,8 @@ import { waypointTemplate } from './waypoint-template';
 /**
  * The templates this library writes, by name: pods request `sidecar` (the default), `gateway`,
  * `grpc-agent` or `grpc-simple` with `inject.istio.io/templates`; istiod's gateway controller
- * deploys Gateways of class `istio` from `kube-gateway` and of class `istio-waypoint` from `waypoint`.
+ * deploys Gateways of class `istio` from `kube-gateway` and of class `istio-waypoint` from `waypoint`,
+ * and its agentgateway controller its Gateways from `agentgateway`.
  */
 export const BUILT_IN_TEMPLATES: Readonly<Record<string, () => string>> = {
   'sidecar': sidecarTemplate,
@@ -32,6 +34,7 @@ export const BUILT_IN_TEMPLATES: Readonly<Record<string, () => string>> = {
   'grpc-agent': grpcAgentTemplate,
   'waypoint': waypointTemplate,
   'kube-gateway': kubeGatewayTemplate,
+  'agentgateway': agentgatewayTemplate,
 };
 
 const DEFAULT_PROXY_RESOURCES: ComputeResources = {
@@ -255,6 +258,8 @@ export function renderInjectionValues(options: SidecarInjectorOptions = {}, scop
       proxy_init: { forceApplyIptables: false, image: 'proxyv2' },
       sds: { token: { aud: TOKEN_AUDIENCE } },
       sts: { servicePort: 0 },
+      // the agentgateway template reads it; upstream writes no value, which leaves the template nothing to read
+      agentgateway: { image: '' },
       tag: o.tag ?? '1.30.3',
       ...(o.trustDomain !== undefined ? { trustDomain: o.trustDomain } : {}),
       variant: o.variant ?? '',
