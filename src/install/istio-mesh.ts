@@ -1,6 +1,6 @@
 import { ApiObject } from 'cdk8s';
-import * as kplus from 'cdk8s-plus-27';
 import { Construct, IConstruct } from 'constructs';
+import { ComponentKubernetesOptions, mergeComponentOptions, validateComponentOptions } from './component-kubernetes';
 import { ComputeResources, validateComputeResources } from './compute-resources';
 import { CrdSource, IstioCrds } from './crds';
 import { ExtensionProvider } from './extension-provider';
@@ -42,8 +42,8 @@ export interface NamespaceInjectionOptions {
   readonly annotations?: Record<string, string>;
 }
 
-/** Settings of a gateway the mesh installs. */
-export interface MeshGatewayOptions {
+/** Settings of a gateway the mesh installs; the Kubernetes settings override the mesh's `components`. */
+export interface MeshGatewayOptions extends ComponentKubernetesOptions {
   /** How the gateway Service is exposed. @default - LoadBalancer for ingress, ClusterIP for egress */
   readonly serviceType?: GatewayServiceType;
   /** Service ports. @default - the profile's ports (ingress: status-port, http2, https; demo adds tcp and tls) */
@@ -54,10 +54,6 @@ export interface MeshGatewayOptions {
   readonly podDisruptionBudget?: boolean;
   /** CPU and memory of the proxy. @default - the profile's (100m/128Mi requested, 2000m/1024Mi limit; demo requests 10m/40Mi) */
   readonly resources?: ComputeResources;
-  /** Nodes the gateway may run on. @default - any node */
-  readonly nodeSelector?: Record<string, string>;
-  /** Taints the gateway tolerates. @default - none */
-  readonly tolerations?: kplus.NodeTaintQuery[];
   /** Annotations of the Service (cloud load-balancer settings). @default - none */
   readonly serviceAnnotations?: Record<string, string>;
   /** Extra labels of the gateway's objects and pods. @default - none */
@@ -127,6 +123,14 @@ export interface IstioMeshProps {
   readonly createNamespace?: boolean;
   /** Mesh-wide configuration. @default - the profile's */
   readonly meshConfig?: MeshConfigOptions;
+  /**
+   * Kubernetes settings every component of the mesh starts from (istiod and the gateways):
+   * image pull secrets, scheduling, pod security, Service settings and so on. A component's
+   * own options override them field by field; maps (labels, annotations, node selector) merge.
+   *
+   * @default - none
+   */
+  readonly components?: ComponentKubernetesOptions;
   /** Settings of istiod. @default - the profile's */
   readonly istiod?: IstiodOptions;
   /**
@@ -218,6 +222,7 @@ export class IstioMesh extends Construct {
   public readonly egressGateway?: GatewayInstallation;
 
   private readonly ctx: InstallContext;
+  private readonly componentDefaults?: ComponentKubernetesOptions;
   private readonly istiodSettings: IstiodSettings;
   private readonly trustDomain?: string;
   private readonly settings: ProfileSettings;
@@ -243,7 +248,9 @@ export class IstioMesh extends Construct {
     validateRevision(this, 'revision', this.revision);
     this.ctx = { namespace: this.namespace, revision: this.revision, hub: this.hub, tag: this.tag, syncWaves: props.syncWaves ?? false };
     this.istiodServiceName = revisioned(this.ctx, 'istiod');
-    const istiod = this.resolveIstiod(props.istiod ?? {});
+    this.componentDefaults = props.components;
+    if (props.components) validateComponentOptions(this, 'components', props.components);
+    const istiod = this.resolveIstiod(mergeComponentOptions(props.components, props.istiod ?? {}));
     this.istiodSettings = istiod;
     this.trustDomain = props.meshConfig?.trustDomain;
 
@@ -460,21 +467,21 @@ export class IstioMesh extends Construct {
       fail(this, `${field}[].name`, name, `must be unique in namespace "${this.namespace}"; a gateway with this name already exists`);
     }
     const profileDemo = this.profile === Profile.DEMO && fromProfile;
+    const k8s = mergeComponentOptions(this.componentDefaults, options);
     const gateway = new GatewayInstallation(this, name, {
+      ...k8s,
       kind,
       name,
       namespace: this.namespace,
       istioNamespace: this.namespace,
       revision: this.revision,
-      hub: this.hub,
-      tag: this.tag,
+      hub: k8s.hub ?? this.hub,
+      tag: k8s.tag ?? this.tag,
       ports: options.ports ?? (profileDemo && kind === GatewayKind.INGRESS ? DEMO_INGRESS_PORTS : undefined),
       serviceType: options.serviceType,
       scaling: options.scaling ?? (this.settings.gatewayAutoscale ? GatewayScaling.autoscale() : GatewayScaling.fixed()),
       podDisruptionBudget: options.podDisruptionBudget,
       resources: options.resources ?? this.settings.gatewayResources,
-      nodeSelector: options.nodeSelector,
-      tolerations: options.tolerations,
       serviceAnnotations: options.serviceAnnotations,
       labels: options.labels,
       selectorLabels: options.selectorLabels,
@@ -510,7 +517,8 @@ export class IstioMesh extends Construct {
     validateInteger(this, field('autoscaling.maxReplicas'), maxReplicas, 1);
     check(maxReplicas >= minReplicas, this, field('autoscaling.maxReplicas'), maxReplicas, `must be at least minReplicas (${minReplicas})`);
     const targetCpu = a.targetCpuUtilization ?? 80;
-    validateInteger(this, field('autoscaling.targetCpuUtilization'), targetCpu, 1, 100);
+    // a target above 100% is valid: it is relative to the request, and the limit may be higher
+    validateInteger(this, field('autoscaling.targetCpuUtilization'), targetCpu, 1);
     if (o.autoscaling !== undefined && !autoscale) {
       fail(this, field('autoscaling'), o.autoscaling, 'autoscalingEnabled is false; remove autoscaling or enable it');
     }
@@ -520,6 +528,7 @@ export class IstioMesh extends Construct {
     const replicas = o.replicas ?? 1;
     validateInteger(this, field('replicas'), replicas, 1);
     validateComputeResources(this, field('resources'), o.resources);
+    validateComponentOptions(this, 'istiod', o);
     validateLabels(this, field('nodeSelector'), o.nodeSelector);
     validateLabels(this, field('podLabels'), o.podLabels);
     for (const name of Object.keys(o.env ?? {})) {
@@ -554,6 +563,7 @@ export class IstioMesh extends Construct {
       podAnnotations: { ...o.podAnnotations },
       podLabels: { ...o.podLabels },
       prometheusMerge: true,
+      k8s: o,
     };
   }
 
