@@ -606,6 +606,6 @@ export function applyToService(metadata: Record<string, any>, spec: Record<strin
 /** Checks options that only make sense with a given Service type. Internal. */
 export function validateServiceType(scope: IConstruct | undefined, field: string, type: string, s: ComponentServiceOptions | undefined): void {
   for (const key of ['loadBalancerIp', 'loadBalancerClass'] as const) {
-    if (s?.[key] !== undefined) check(type === 'LoadBalancer', scope, `${field}.service.${key}`, s[key], 'needs a LoadBalancer Service');
+    if (s?.[key] !== undefined) check(type === 'LoadBalancer', scope, field ? `${field}.service.${key}` : `service.${key}`, s[key], 'needs a LoadBalancer Service');
   }
 }

@@ -275,7 +275,8 @@ export class Istiod extends Construct {
         },
       },
     };
-    applyToPodTemplate(this, 'istiod', spec.template as unknown as PodTemplateJson, 'discovery', istiodSelector(ctx), s.k8s);
+    // the Service selects the pods too: its labels are the pods' identity
+    applyToPodTemplate(this, 'istiod', spec.template as unknown as PodTemplateJson, 'discovery', { ...istiodSelector(ctx), ...matchLabels }, s.k8s);
     return spec;
   }
 }
