@@ -343,7 +343,8 @@ describe('component Kubernetes settings: validation', () => {
 
   test('property: any affinity weight outside 1–100 fails, any inside renders', () => {
     fc.assert(fc.property(fc.integer({ min: -1000, max: 1000 }), weight => {
-      const build = mesh({ profile: Profile.MINIMAL, istiod: { affinity: { preferredPodAntiAffinity: [{ weight, topology: kplus.Topology.HOSTNAME }] } } });
+      const affinity = { preferredPodAntiAffinity: [{ weight, topology: kplus.Topology.HOSTNAME }] };
+      const build = mesh({ profile: Profile.MINIMAL, istiod: { affinity } });
       if (weight >= 1 && weight <= 100) expect(build).not.toThrow();
       else expect(build).toThrow(/weight .* is invalid/);
     }), { seed: 15, numRuns: 40 });
