@@ -1,4 +1,4 @@
-import { Duration, Testing } from 'cdk8s';
+import { Duration, JsonPatch, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import * as fc from 'fast-check';
 import { expectValidManifests } from './support/istio-validate';
@@ -356,5 +356,63 @@ describe('component Kubernetes settings: validation', () => {
       if (Number.isInteger(target) && target >= 1) expect(build).not.toThrow();
       else expect(build).toThrow(/targetCpuUtilization .* is invalid/);
     }), { seed: 15, numRuns: 60 });
+  });
+});
+
+describe('overlays', () => {
+  test('patch any object the installation writes, last', () => {
+    const chart = Testing.chart();
+    const mesh = new IstioMesh(chart, 'Istio', {
+      overlays: [{ kind: 'Deployment', name: 'istiod', patches: [JsonPatch.add('/spec/template/spec/containers/0/args/-', '--profiling=false')] }],
+    });
+    mesh.addOverlay({ kind: 'Service', name: 'istio-ingressgateway', namespace: 'istio-system', patches: [JsonPatch.add('/spec/allocateLoadBalancerNodePorts', false)] });
+    mesh.addOverlay({ kind: 'ConfigMap', name: 'istio', patches: [JsonPatch.add('/metadata/annotations', { owner: 'platform' })] });
+    const manifests = Testing.synth(chart);
+    expect(named(manifests, 'Deployment', 'istiod').spec.template.spec.containers[0].args.at(-1)).toEqual('--profiling=false');
+    expect(named(manifests, 'Service', 'istio-ingressgateway').spec.allocateLoadBalancerNodePorts).toBe(false);
+    expect(named(manifests, 'ConfigMap', 'istio').metadata.annotations).toEqual({ owner: 'platform' });
+    // the overlaid ConfigMap still holds the mesh config, resolved at synthesis
+    expect(named(manifests, 'ConfigMap', 'istio').data.mesh).toContain('rootNamespace: istio-system');
+    expectValidManifests(manifests);
+  });
+
+  test('fails naming the objects of the kind when none matches', () => {
+    const mesh = new IstioMesh(Testing.chart(), 'Istio', { profile: Profile.MINIMAL });
+    expect(() => mesh.addOverlay({ kind: 'Deployment', name: 'istio-ingressgateway', patches: [JsonPatch.remove('/spec/replicas')] }))
+      .toThrow(/Istio: addOverlay\(\)\.name "istio-ingressgateway" is invalid: no Deployment of this name is written by the installation; its Deployment objects: istio-system\/istiod/);
+    expect(() => new IstioMesh(Testing.chart(), 'Istio', { overlays: [{ kind: 'deployment', name: 'istiod', patches: [JsonPatch.remove('/x')] }] }))
+      .toThrow(/overlays\[0\]\.kind "deployment" is invalid: must be a Kubernetes kind/);
+    expect(() => mesh.addOverlay({ kind: 'Deployment', name: 'istiod', patches: [] }))
+      .toThrow(/addOverlay\(\)\.patches \[\] is invalid: must hold at least one JsonPatch/);
+  });
+});
+
+describe('control-plane NetworkPolicies', () => {
+  test('istiod and each gateway accept their own ports and may connect anywhere', () => {
+    const { manifests } = synthMesh({ networkPolicy: true, revision: 'canary' });
+    const policies = manifests.filter(m => m.kind === 'NetworkPolicy');
+    expect(policies.map(p => p.metadata.name)).toEqual(['istiod-canary', 'istio-ingressgateway']);
+    expect(policies[0].spec).toEqual({
+      podSelector: { matchLabels: { 'app': 'istiod', 'istio.io/rev': 'canary' } },
+      policyTypes: ['Ingress', 'Egress'],
+      ingress: [
+        { ports: [{ port: 15017, protocol: 'TCP' }] },
+        { ports: [{ port: 15010, protocol: 'TCP' }, { port: 15012, protocol: 'TCP' }] },
+        { ports: [{ port: 15014, protocol: 'TCP' }] },
+      ],
+      egress: [{}],
+    });
+    expect(policies[1].spec).toEqual({
+      podSelector: { matchLabels: { app: 'istio-ingressgateway', istio: 'ingressgateway' } },
+      policyTypes: ['Ingress', 'Egress'],
+      ingress: [{ ports: [15021, 8080, 8443, 15090].map(port => ({ port, protocol: 'TCP' })) }],
+      egress: [{}],
+    });
+    expect(JSON.parse(named(manifests, 'ConfigMap', 'values-canary').data['merged-values']).global.networkPolicy).toEqual({ enabled: true });
+    expectValidManifests(manifests);
+  });
+
+  test('none by default', () => {
+    expect(synthMesh().manifests.some(m => m.kind === 'NetworkPolicy')).toBe(false);
   });
 });

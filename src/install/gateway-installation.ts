@@ -8,7 +8,7 @@ import {
 } from './component-kubernetes';
 import { ComputeResources, validateComputeResources } from './compute-resources';
 import { GatewayPodInput, gatewayPodVolumes, gatewayProxyContainer } from './gateway-pod';
-import { AGENT_STATUS_PORT, HEALTH_PORT, PROMETHEUS_PATH, PROXY_RESERVED_PORTS, PROXY_UID } from './proxy-facts';
+import { AGENT_STATUS_PORT, ENVOY_PROMETHEUS_PORT, HEALTH_PORT, PROMETHEUS_PATH, PROXY_RESERVED_PORTS, PROXY_UID } from './proxy-facts';
 import { IServiceAccountReference } from '../core/kube-refs';
 import {
   check, compact, fail, validateDnsLabel, validateInteger, validateIpOrCidr, validateLabels, validatePort,
@@ -219,6 +219,13 @@ export interface GatewayInstallationProps extends ComponentKubernetesOptions {
    * @default - none
    */
   readonly env?: Record<string, string>;
+  /**
+   * Write a NetworkPolicy that lets traffic reach the gateway's container ports, its health
+   * and metrics ports, and lets the gateway connect anywhere.
+   *
+   * @default false
+   */
+  readonly networkPolicy?: boolean;
 }
 
 const DEFAULT_TAG = '1.30.3';
@@ -470,6 +477,32 @@ export class GatewayInstallation extends Construct {
           minReplicas: auto.minReplicas,
           scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name },
           ...renderAutoscaling(p, auto.targetCpuUtilization),
+        },
+      });
+    }
+
+    if (p.networkPolicy) {
+      new ApiObject(this, 'NetworkPolicy', {
+        apiVersion: 'networking.k8s.io/v1',
+        kind: 'NetworkPolicy',
+        metadata: meta(name, labels),
+        spec: {
+          podSelector: { matchLabels: { ...this.selectorLabels } },
+          policyTypes: ['Ingress', 'Egress'],
+          ingress: [{
+            ports: Lazy.any({
+              produce: () => {
+                const ports = new Map<string, Record<string, unknown>>();
+                for (const port of this.ports) {
+                  const protocol = port.protocol ?? GatewayPortProtocol.TCP;
+                  ports.set(`${port.targetPort ?? port.port}/${protocol}`, { port: port.targetPort ?? port.port, protocol });
+                }
+                for (const port of [HEALTH_PORT, ENVOY_PROMETHEUS_PORT]) ports.set(`${port}/TCP`, { port, protocol: 'TCP' });
+                return [...ports.values()];
+              },
+            }),
+          }],
+          egress: [{}],
         },
       });
     }

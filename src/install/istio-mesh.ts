@@ -20,6 +20,7 @@ import { IstiodOptions } from './istiod-options';
 import { READER_SERVICE_ACCOUNT } from './istiod-rbac';
 import { DefaultProvidersOptions, MeshConfig, MeshConfigOptions } from './mesh-config';
 import { createNamespace, injectionLabels, sharedSingleton } from './namespace';
+import { applyOverlay, ObjectOverlay } from './overlay';
 import { Profile } from './profile';
 import { ProfileSettings, profileSettings } from './profile-settings';
 import { RevisionTag, validateRevision, validateRevisionTag } from './revision';
@@ -134,6 +135,21 @@ export interface IstioMeshProps {
   /** Settings of istiod. @default - the profile's */
   readonly istiod?: IstiodOptions;
   /**
+   * Write NetworkPolicies for the control plane and the gateways (the charts'
+   * `global.networkPolicy.enabled`): each pod accepts only its own ports and may connect
+   * anywhere. For clusters whose namespaces deny traffic by default.
+   *
+   * @default false
+   */
+  readonly networkPolicy?: boolean;
+  /**
+   * Last-resort JSON patches on objects the installation writes (see `addOverlay()`), applied
+   * after the profile's gateways are created.
+   *
+   * @default - none
+   */
+  readonly overlays?: ObjectOverlay[];
+  /**
    * Sidecar injection: policy, selectors, templates and proxy settings (ConfigMap
    * `istio-sidecar-injector`). Images, revision and namespace come from the mesh.
    *
@@ -223,6 +239,7 @@ export class IstioMesh extends Construct {
 
   private readonly ctx: InstallContext;
   private readonly componentDefaults?: ComponentKubernetesOptions;
+  private readonly networkPolicy: boolean;
   private readonly istiodSettings: IstiodSettings;
   private readonly trustDomain?: string;
   private readonly settings: ProfileSettings;
@@ -250,6 +267,7 @@ export class IstioMesh extends Construct {
     this.istiodServiceName = revisioned(this.ctx, 'istiod');
     this.componentDefaults = props.components;
     if (props.components) validateComponentOptions(this, 'components', props.components);
+    this.networkPolicy = props.networkPolicy ?? false;
     const istiod = this.resolveIstiod(mergeComponentOptions(props.components, props.istiod ?? {}));
     this.istiodSettings = istiod;
     this.trustDomain = props.meshConfig?.trustDomain;
@@ -343,7 +361,19 @@ export class IstioMesh extends Construct {
     }
 
     for (const tag of props.revisionTags ?? []) this.addRevisionTag(tag);
+    (props.overlays ?? []).forEach((overlay, i) => applyOverlay(this, this, `overlays[${i}]`, overlay));
     this.node.addValidation({ validate: () => this.validateTags() });
+  }
+
+  /**
+   * Patches one object this mesh writes (a Deployment, Service, ConfigMap, webhook...) with
+   * JSON patches, for a field no typed option covers. The object must exist when this is
+   * called: add gateways first. Throws naming the objects of that kind when none matches.
+   *
+   * @returns the patched object
+   */
+  public addOverlay(overlay: ObjectOverlay): ApiObject {
+    return applyOverlay(this, this, 'addOverlay()', overlay);
   }
 
   /** Adds a backend for telemetry or CUSTOM authorization to the mesh config. */
@@ -491,6 +521,7 @@ export class IstioMesh extends Construct {
       trustDomain: this.trustDomain,
       clusterId: this.istiodSettings.clusterId,
       clusterDomain: this.istiodSettings.clusterDomain,
+      networkPolicy: this.networkPolicy,
     });
     this.gateways.set(name, gateway);
     annotateSyncWave(this.ctx, gateway, SyncWave.GATEWAYS);
@@ -564,6 +595,7 @@ export class IstioMesh extends Construct {
       podLabels: { ...o.podLabels },
       prometheusMerge: true,
       k8s: o,
+      networkPolicy: this.networkPolicy,
     };
   }
 

@@ -32,6 +32,8 @@ export interface IstiodSettings {
   readonly prometheusMerge: boolean;
   /** The Kubernetes settings, the mesh's `components` merged under istiod's own. */
   readonly k8s: ComponentKubernetesOptions;
+  /** Whether istiod's NetworkPolicy is written (`global.networkPolicy.enabled`). */
+  readonly networkPolicy: boolean;
 }
 
 /** Data of the ConfigMaps istiod reads. Internal. */
@@ -80,6 +82,7 @@ export class Istiod extends Construct {
   public readonly deployment: ApiObject;
   public readonly autoscaler?: ApiObject;
   public readonly podDisruptionBudget?: ApiObject;
+  public readonly networkPolicy?: ApiObject;
   public readonly mutatingWebhookConfiguration: ApiObject;
   public readonly validatingWebhookConfiguration: ApiObject;
 
@@ -156,6 +159,33 @@ export class Istiod extends Construct {
         namespaced: true,
         labels: pilotLabels(ctx, { app: 'istiod', istio: 'pilot' }),
         body: { spec: { ...renderDisruptionBudget(settings.k8s), selector: { matchLabels: selector } } },
+      });
+    }
+
+    if (settings.networkPolicy) {
+      const tcp = (port: number) => ({ port, protocol: 'TCP' });
+      this.networkPolicy = apiObject(this, 'NetworkPolicy', ctx, SyncWave.CONTROL_PLANE, {
+        apiVersion: 'networking.k8s.io/v1',
+        kind: 'NetworkPolicy',
+        name: this.name,
+        namespaced: true,
+        labels: pilotLabels(ctx, { app: 'istiod', istio: 'pilot' }),
+        body: {
+          spec: {
+            podSelector: { matchLabels: { 'app': 'istiod', 'istio.io/rev': revLabel(ctx) } },
+            policyTypes: ['Ingress', 'Egress'],
+            ingress: [
+              // admission webhooks, called by the API server from outside the pod network
+              { ports: [tcp(15017)] },
+              // xDS and certificates for every proxy of the mesh
+              { ports: [tcp(15010), tcp(15012)] },
+              // metrics
+              { ports: [tcp(15014)] },
+            ],
+            // the API server, remote clusters, JWKS servers: anywhere
+            egress: [{}],
+          },
+        },
       });
     }
 
