@@ -62,6 +62,7 @@ export {
   TopologySpread, UnsatisfiableSpread, WeightedNodeSelectorTerm, WeightedPodAffinityTerm,
 } from './install/component-kubernetes';
 export { ObjectOverlay } from './install/overlay';
+export { IstioOperatorSource } from './install/istio-operator';
 export * from './install/gateway-installation';
 export * from './install/injection/injection-config';
 export * from './core/kube-refs';

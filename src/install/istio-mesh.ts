@@ -15,6 +15,7 @@ import {
   annotateSyncWave, apiObject, commonLabels, DEFAULT_HUB, InstallContext, ISTIO_VERSION, revisioned, SyncWave,
 } from './install-context';
 import { mergedValues, originalValues } from './install-values';
+import { IstioOperatorSource, overlayPatches, translateIstioOperator, Translator } from './istio-operator';
 import { Istiod, IstiodSettings } from './istiod';
 import { IstiodOptions } from './istiod-options';
 import { READER_SERVICE_ACCOUNT } from './istiod-rbac';
@@ -212,6 +213,35 @@ const DEFAULT_REVISION_INJECTION = new WeakMap<IConstruct, DefaultRevisionInject
  * mesh.injectNamespace('bookinfo');
  */
 export class IstioMesh extends Construct {
+  /**
+   * An installation from an IstioOperator (`install.istio.io/v1alpha1`), the file of
+   * `istioctl install -f my-operator.yaml`: profile, hub, tag, revision, namespace, meshConfig,
+   * components (base, pilot, ingress and egress gateways with their `k8s` settings and
+   * overlays) and the `values` that map to typed options. Any other field fails, naming its
+   * path and what to use instead. Returns the mesh, to keep going in code.
+   *
+   * @example
+   * const mesh = IstioMesh.fromIstioOperator(chart, 'Istio', IstioOperatorSource.fromFile('my-operator.yaml'));
+   * mesh.injectNamespace('bookinfo');
+   */
+  public static fromIstioOperator(scope: Construct, id: string, source: IstioOperatorSource): IstioMesh {
+    const plan = translateIstioOperator(scope, id, source);
+    const mesh = new IstioMesh(scope, id, plan.props);
+    for (const gateway of plan.gateways) {
+      if (gateway.kind === 'ingress') mesh.addIngressGateway(gateway.name, gateway.options);
+      else mesh.addEgressGateway(gateway.name, gateway.options);
+    }
+    const t: Translator = new Translator(`${mesh.node.path} (${source._origin})`);
+    for (const overlay of plan.overlays) {
+      const target = mesh.node.findAll().find((c): c is ApiObject => c instanceof ApiObject && c.kind === overlay.kind && c.name === overlay.name);
+      if (!target) {
+        t.invalid(`${overlay.field}.name`, overlay.name, `no ${overlay.kind} of this name is written by the installation`);
+      }
+      mesh.addOverlay({ kind: overlay.kind, name: overlay.name, patches: overlayPatches(t, overlay.field, target.toJson(), overlay.patches) });
+    }
+    return mesh;
+  }
+
   /** Namespace of the control plane. */
   public readonly namespace: string;
   /** Revision of this control plane; undefined for the default revision. */
