@@ -8,8 +8,8 @@ import { join } from 'path';
 import { App, Chart, Duration, JsonPatch, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import {
-  AnalysisLevel, AuthorizationPolicy, DisruptionBudget, IpFamilyPolicy, IstioOperatorSource, SeccompProfileType, UnsatisfiableSpread, ClientTls, CrdSource, CustomTag, Destination, DestinationRule, Fault, Gateway, GatewayApiCrdChannel,
-  GatewaySelector, GatewayServiceType, IstioMesh, KialiAuth, LoadBalancer, MeshAnalysis, MtlsMode, ObservabilityAddons,
+  AnalysisLevel, AuthorizationPolicy, ClientTls, CrdSource, CustomTag, Destination, DestinationRule, DisruptionBudget, Fault, Gateway,
+  GatewayApiCrdChannel, GatewaySelector, GatewayServiceType, IpFamilyPolicy, IstioMesh, IstioOperatorSource, SeccompProfileType, UnsatisfiableSpread, KialiAuth, LoadBalancer, MeshAnalysis, MtlsMode, ObservabilityAddons,
   OutboundTrafficPolicyMode, PeerAuthentication, PortProtocol, Principal, Profile, RequestAuthentication,
   ServerTlsMode, ServiceEntry, ServiceEntryLocation, ServiceEntryResolution, Sidecar, SidecarOutboundTrafficPolicy,
   SimpleLoadBalancer, StringMatch, Telemetry, VirtualService, WorkloadSelector,
