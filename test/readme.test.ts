@@ -9,10 +9,10 @@ import { App, Chart, Duration, JsonPatch, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import {
   AnalysisLevel, AuthorizationPolicy, ClientTls, CrdSource, CustomTag, Destination, DestinationRule, DisruptionBudget, Fault, Gateway,
-  GatewayApiCrdChannel, GatewaySelector, GatewayServiceType, IpFamilyPolicy, IstioMesh, IstioOperatorSource, SeccompProfileType, UnsatisfiableSpread, KialiAuth, LoadBalancer, MeshAnalysis, MtlsMode, ObservabilityAddons,
-  OutboundTrafficPolicyMode, PeerAuthentication, PortProtocol, Principal, Profile, RequestAuthentication,
-  ServerTlsMode, ServiceEntry, ServiceEntryLocation, ServiceEntryResolution, Sidecar, SidecarOutboundTrafficPolicy,
-  SimpleLoadBalancer, StringMatch, Telemetry, VirtualService, WorkloadSelector,
+  GatewayApiCrdChannel, GatewaySelector, GatewayServiceType, IpFamilyPolicy, IstioMesh, IstioOperatorSource, KialiAuth, LoadBalancer,
+  MeshAnalysis, MtlsMode, ObservabilityAddons, OutboundTrafficPolicyMode, PeerAuthentication, PortProtocol, Principal, Profile,
+  RequestAuthentication, SeccompProfileType, ServerTlsMode, ServiceEntry, ServiceEntryLocation, ServiceEntryResolution, Sidecar,
+  SidecarOutboundTrafficPolicy, SimpleLoadBalancer, StringMatch, Telemetry, UnsatisfiableSpread, VirtualService, WorkloadSelector,
 } from '../src';
 import { expectValidIstio } from './support/istio-validate';
 
