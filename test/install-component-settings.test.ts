@@ -3,7 +3,8 @@ import * as kplus from 'cdk8s-plus-27';
 import * as fc from 'fast-check';
 import { expectValidManifests } from './support/istio-validate';
 import {
-  ComponentKubernetesOptions, DisruptionBudget, IpFamily, IpFamilyPolicy, SeccompProfileType, SessionAffinity, UnsatisfiableSpread,
+  applyToPodTemplate, ComponentKubernetesOptions, DisruptionBudget, IpFamily, IpFamilyPolicy, renderDaemonSetUpdateStrategy, SeccompProfileType,
+  SessionAffinity, UnsatisfiableSpread,
 } from '../src/install/component-kubernetes';
 import { GatewayInstallation, GatewayKind, GatewayScaling } from '../src/install/gateway-installation';
 import { IstioMesh } from '../src/install/istio-mesh';
@@ -414,5 +415,23 @@ describe('control-plane NetworkPolicies', () => {
 
   test('none by default', () => {
     expect(synthMesh().manifests.some(m => m.kind === 'NetworkPolicy')).toBe(false);
+  });
+});
+
+describe('applying the options to another component', () => {
+  test('a DaemonSet pod template and update strategy take the same options', () => {
+    const template = {
+      metadata: { labels: { 'k8s-app': 'istio-cni-node' } },
+      spec: { containers: [{ name: 'install-cni', image: 'docker.io/istio/install-cni:1.30.3' }] },
+    };
+    applyToPodTemplate(undefined, 'cni', template, 'install-cni', { 'k8s-app': 'istio-cni-node' }, {
+      tag: '1.30.3-distroless', priorityClassName: 'system-node-critical', podAnnotations: { a: 'b' },
+    });
+    expect(template).toEqual({
+      metadata: { labels: { 'k8s-app': 'istio-cni-node' }, annotations: { a: 'b' } },
+      spec: { containers: [{ name: 'install-cni', image: 'docker.io/istio/install-cni:1.30.3-distroless' }], priorityClassName: 'system-node-critical' },
+    });
+    expect(renderDaemonSetUpdateStrategy({ rollingUpdate: { maxUnavailable: kplus.PercentOrAbsolute.percent(10) } }, 0, 1))
+      .toEqual({ type: 'RollingUpdate', rollingUpdate: { maxSurge: 0, maxUnavailable: '10%' } });
   });
 });

@@ -571,6 +571,13 @@ export function renderDeploymentStrategy(
   };
 }
 
+/** The `updateStrategy` of a DaemonSet (istio-cni, ztunnel): the component's rolling update with the options over it. Internal. */
+export function renderDaemonSetUpdateStrategy(
+  o: ComponentKubernetesOptions, maxSurge: string | number, maxUnavailable: string | number,
+): Record<string, unknown> {
+  return { type: 'RollingUpdate', ...renderDeploymentStrategy(o, maxSurge, maxUnavailable) };
+}
+
 /** The `metrics` and `behavior` of the component's HorizontalPodAutoscaler. Internal. */
 export function renderAutoscaling(o: ComponentKubernetesOptions, targetCpu: number): Record<string, unknown> {
   const metrics = o.autoscalingMetrics?.map(m => m._toKube())
