@@ -189,6 +189,8 @@ components:
         minAvailable: 50%
   - name: internal-ingressgateway
     enabled: true
+    hub: internal.example.com/istio
+    tag: 1.30.3
     label:
       istio: internal-ingressgateway
     k8s:
@@ -315,6 +317,8 @@ values:
     expect(named(manifests, 'PodDisruptionBudget', 'istio-ingressgateway').spec.minAvailable).toEqual('50%');
     const internal = named(manifests, 'Deployment', 'internal-ingressgateway');
     expect(internal.spec.replicas).toEqual(2);
+    // a component's own hub and tag
+    expect(internal.spec.template.spec.containers[0].image).toEqual('internal.example.com/istio/proxyv2:1.30.3');
     expect(internal.spec.selector.matchLabels).toEqual({ istio: 'internal-ingressgateway' });
     expect(named(manifests, 'Service', 'internal-ingressgateway').spec.type).toEqual('ClusterIP');
     expect(named(manifests, 'Deployment', 'disabled-gateway')).toBeUndefined();
@@ -349,10 +353,11 @@ values:
     const chart = Testing.chart();
     expect(IstioMesh.fromIstioOperator(chart, 'A', IstioOperatorSource.fromFile(file)).revision).toEqual('blue');
     const fromObject = IstioMesh.fromIstioOperator(chart, 'B', IstioOperatorSource.fromObject({
-      apiVersion: 'install.istio.io/v1alpha1', kind: 'IstioOperator', spec: { profile: 'minimal', revision: 'green', components: { base: { enabled: false } } },
+      apiVersion: 'install.istio.io/v1alpha1', kind: 'IstioOperator', spec: { profile: 'minimal', revision: 'green', components: { base: { enabled: false }, pilot: { hub: 'mirror.example.com/istio', tag: '1.30.3-debug' } } },
     }));
     expect(fromObject.revision).toEqual('green');
-    expect(Testing.synth(chart).some(m => m.metadata.name === 'istiod-green')).toBe(true);
+    const green = named(Testing.synth(chart), 'Deployment', 'istiod-green');
+    expect(green.spec.template.spec.containers[0].image).toEqual('mirror.example.com/istio/pilot:1.30.3-debug');
   });
 
   test('an empty spec is the default profile', () => {

@@ -244,7 +244,11 @@ export function translateIstioOperator(scope: Construct, id: string, source: Ist
   if (pilotK8s !== undefined) {
     translateK8s(t, scope, id, 'spec.components.pilot.k8s', pilotK8s, istiod, 'istiod', overlays, 'Pilot');
   }
-  pilot.done({ hub: 'set spec.hub, or istiod.hub on the mesh', tag: 'set spec.tag, or istiod.tag on the mesh' });
+  const pilotHub = t.str('spec.components.pilot.hub', pilot.take('hub'));
+  if (pilotHub !== undefined) istiod.hub = pilotHub;
+  const pilotTag = t.str('spec.components.pilot.tag', pilot.take('tag'));
+  if (pilotTag !== undefined) istiod.tag = pilotTag;
+  pilot.done();
 
   for (const name of ['cni', 'ztunnel']) {
     const c = t.map(`spec.components.${name}`, comps.take(name));
@@ -272,7 +276,11 @@ export function translateIstioOperator(scope: Construct, id: string, source: Ist
       }
       const k8s = g.take('k8s');
       if (k8s !== undefined) translateK8s(t, scope, id, `${field}[${i}].k8s`, k8s, options, name, overlays, kind === 'ingress' ? 'IngressGateways' : 'EgressGateways');
-      g.done({ hub: 'set spec.hub, or hub on the gateway options', tag: 'set spec.tag, or tag on the gateway options' });
+      const gatewayHub = t.str(`${field}[${i}].hub`, g.take('hub'));
+      if (gatewayHub !== undefined) options.hub = gatewayHub;
+      const gatewayTag = t.str(`${field}[${i}].tag`, g.take('tag'));
+      if (gatewayTag !== undefined) options.tag = gatewayTag;
+      g.done();
       const profileGateway = name === `istio-${kind}gateway`;
       if (profileGateway) {
         Object.assign(kind === 'ingress' ? ingress : egress, options, enabled !== undefined ? { enabled } : {});
