@@ -435,3 +435,35 @@ describe('applying the options to another component', () => {
       .toEqual({ type: 'RollingUpdate', rollingUpdate: { maxSurge: 0, maxUnavailable: '10%' } });
   });
 });
+
+describe('component Kubernetes settings: properties', () => {
+  test('property: a disruption budget renders exactly when its amount is valid', () => {
+    fc.assert(fc.property(fc.integer({ min: -20, max: 150 }), fc.boolean(), fc.boolean(), (amount, percent, min) => {
+      const budget = percent
+        ? (min ? DisruptionBudget.minAvailablePercent(amount) : DisruptionBudget.maxUnavailablePercent(amount))
+        : (min ? DisruptionBudget.minAvailable(amount) : DisruptionBudget.maxUnavailable(amount));
+      const build = () => new GatewayInstallation(Testing.chart(), 'Gw', { disruptionBudget: budget, scaling: GatewayScaling.fixed(3) });
+      const valid = amount >= 0 && (!percent || amount <= 100);
+      if (!valid) {
+        expect(build).toThrow(/disruptionBudget\.(minAvailable|maxUnavailable) .* is invalid/);
+        return;
+      }
+      const chart = Testing.chart();
+      new GatewayInstallation(chart, 'Gw', { disruptionBudget: budget, scaling: GatewayScaling.fixed(3) });
+      const spec = Testing.synth(chart).find(m => m.kind === 'PodDisruptionBudget').spec;
+      expect(spec[min ? 'minAvailable' : 'maxUnavailable']).toEqual(percent ? `${amount}%` : amount);
+    }), { seed: 15, numRuns: 40 });
+  });
+
+  test('property: the Service IP families are accepted exactly as Kubernetes accepts them', () => {
+    const families = fc.array(fc.constantFrom(IpFamily.IPV4, IpFamily.IPV6), { maxLength: 3 });
+    const policies = fc.option(fc.constantFrom(IpFamilyPolicy.SINGLE_STACK, IpFamilyPolicy.PREFER_DUAL_STACK, IpFamilyPolicy.REQUIRE_DUAL_STACK), { nil: undefined });
+    fc.assert(fc.property(families, policies, (ipFamilies, ipFamilyPolicy) => {
+      const build = () => new GatewayInstallation(Testing.chart(), 'Gw', { service: { ipFamilies, ipFamilyPolicy } });
+      const valid = ipFamilies.length >= 1 && ipFamilies.length <= 2 && new Set(ipFamilies).size === ipFamilies.length
+        && (ipFamilies.length === 1 || (ipFamilyPolicy !== undefined && ipFamilyPolicy !== IpFamilyPolicy.SINGLE_STACK));
+      if (valid) expect(build).not.toThrow();
+      else expect(build).toThrow(/service\.ip(Families|FamilyPolicy) .* is invalid/);
+    }), { seed: 15, numRuns: 60 });
+  });
+});

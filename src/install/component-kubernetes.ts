@@ -226,9 +226,9 @@ export interface ComponentServiceOptions {
  * component; on a component they override the mesh's field by field (maps merge key by key).
  */
 export interface ComponentKubernetesOptions {
-  /** Registry of this component's image. @default - the mesh's hub */
+  /** Registry of this component's image. @default - the mesh's hub ("docker.io/istio") */
   readonly hub?: string;
-  /** Tag of this component's image. @default - the mesh's tag */
+  /** Tag of this component's image. @default - the mesh's tag ("1.30.3") */
   readonly tag?: string;
   /** When the kubelet pulls the image. @default - Kubernetes default */
   readonly imagePullPolicy?: kplus.ImagePullPolicy;
