@@ -457,7 +457,8 @@ describe('component Kubernetes settings: properties', () => {
 
   test('property: the Service IP families are accepted exactly as Kubernetes accepts them', () => {
     const families = fc.array(fc.constantFrom(IpFamily.IPV4, IpFamily.IPV6), { maxLength: 3 });
-    const policies = fc.option(fc.constantFrom(IpFamilyPolicy.SINGLE_STACK, IpFamilyPolicy.PREFER_DUAL_STACK, IpFamilyPolicy.REQUIRE_DUAL_STACK), { nil: undefined });
+    const policy = fc.constantFrom(IpFamilyPolicy.SINGLE_STACK, IpFamilyPolicy.PREFER_DUAL_STACK, IpFamilyPolicy.REQUIRE_DUAL_STACK);
+    const policies = fc.option(policy, { nil: undefined });
     fc.assert(fc.property(families, policies, (ipFamilies, ipFamilyPolicy) => {
       const build = () => new GatewayInstallation(Testing.chart(), 'Gw', { service: { ipFamilies, ipFamilyPolicy } });
       const valid = ipFamilies.length >= 1 && ipFamilies.length <= 2 && new Set(ipFamilies).size === ipFamilies.length
