@@ -15,7 +15,8 @@ import {
   annotateSyncWave, apiObject, commonLabels, DEFAULT_HUB, InstallContext, ISTIO_VERSION, revisioned, SyncWave,
 } from './install-context';
 import { mergedValues, originalValues } from './install-values';
-import { IstioOperatorSource, overlayPatches, translateIstioOperator, Translator } from './istio-operator';
+import { IstioOperatorSource, translateIstioOperator, Translator } from './istio-operator';
+import { overlayPatches } from './istio-operator-k8s';
 import { Istiod, IstiodSettings } from './istiod';
 import { IstiodOptions } from './istiod-options';
 import { READER_SERVICE_ACCOUNT } from './istiod-rbac';
