@@ -4,6 +4,7 @@ const ISTIO_VERSION = '1.30.3';
 const ISTIO_CRDS = `../shared/reference/istio-${ISTIO_VERSION}/crd-all.gen.yaml`;
 const GATEWAY_API_VERSION = 'v1.5.1';
 const GATEWAY_API = `../shared/reference/gateway-api-${GATEWAY_API_VERSION}`;
+const ISTIO_INSTALL = `../shared/reference/istio-${ISTIO_VERSION}/install`;
 
 const project = new cdk8s.ConstructLibraryCdk8s({
   name: 'cdk8s-istio',
@@ -104,6 +105,8 @@ const importTask = project.addTask('import', {
 });
 // Gateway API: bindings for the kinds Istio serves, and the full CRDs in imports/crds/.
 importTask.exec(`ts-node --project tsconfig.dev.json projenrc/import-gateway-api.ts ${GATEWAY_API} ${GATEWAY_API}/experimental ${GATEWAY_API_VERSION}`);
+// The installation values the sidecar injector reads, in full (imports/install/).
+importTask.exec(`ts-node --project tsconfig.dev.json projenrc/import-install-values.ts ${ISTIO_INSTALL}/default/20-istiod.yaml ${ISTIO_VERSION}`);
 
 // imports/crds/*.json is data the library loads lazily (require), so tsc does not emit it:
 // copy it next to the compiled imports/ (lib/imports/crds, bench-out/imports/crds).

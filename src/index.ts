@@ -58,6 +58,13 @@ export * from './addons/kiali';
 export * from './addons/loki';
 export * from './addons/observability';
 export { ComputeResources, ResourceQuantities } from './install/compute-resources';
+export {
+  ComponentAffinity, ComponentKubernetesOptions, ComponentServiceOptions, ComponentVolume, DisruptionBudget, IpFamily, IpFamilyPolicy,
+  NodeSelectorTerm, PodAffinityTerm, PodSecurityOptions, PodSysctl, RollingUpdateOptions, SeccompProfileType, SessionAffinity,
+  TopologySpread, UnsatisfiableSpread, WeightedNodeSelectorTerm, WeightedPodAffinityTerm,
+} from './install/component-kubernetes';
+export { ObjectOverlay } from './install/overlay';
+export { IstioOperatorSource } from './install/istio-operator';
 export * from './install/gateway-installation';
 export * from './install/injection/injection-config';
 export * from './core/kube-refs';

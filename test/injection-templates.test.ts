@@ -1,5 +1,6 @@
 import { Duration } from 'cdk8s';
 import { parse, parseAllDocuments } from 'yaml';
+import { UPSTREAM_INJECTOR_VALUES } from '../imports/install/injector-values';
 import {
   InjectionImagePullPolicy, InjectionPolicy, InjectionSelectorOperator, SidecarInjectorTemplates,
 } from '../src/install/injection/injection-config';
@@ -106,6 +107,7 @@ const kubeGateway: string = config.templates['kube-gateway'];
 const grpcAgent: string = config.templates['grpc-agent'];
 const grpcSimple: string = config.templates['grpc-simple'];
 const waypoint: string = config.templates.waypoint;
+const agentgateway: string = config.templates.agentgateway;
 
 const DEFAULT = [
   '.Values.global.proxy.startupProbe.enabled', 'ne (printf "%v" $mode) "NONE"', 'eq .Values.global.pilotCertProvider "istiod"',
@@ -125,7 +127,7 @@ describe('injector config', () => {
     expect(config.alwaysInjectSelector).toEqual([]);
     expect(config.neverInjectSelector).toEqual([]);
     expect(config.injectedAnnotations).toEqual({});
-    expect(Object.keys(config.templates)).toEqual(['sidecar', 'gateway', 'grpc-simple', 'grpc-agent', 'waypoint', 'kube-gateway']);
+    expect(Object.keys(config.templates)).toEqual(['sidecar', 'gateway', 'grpc-simple', 'grpc-agent', 'waypoint', 'kube-gateway', 'agentgateway']);
   });
 
   test('renders the options', () => {
@@ -623,6 +625,53 @@ describe('grpc-simple template', () => {
   });
 });
 
+describe('agentgateway template', () => {
+  const AGENT = [
+    'eq .Values.global.pilotCertProvider "istiod"', '.Values.global.proxy.resources', 'valueOrDefault .MeshConfig.TrustDomain',
+    'index .InfrastructureLabels "topology.istio.io/network"', '.ProxyConfig.ProxyMetadata',
+  ];
+  const documents = parseAllDocuments(render(agentgateway, AGENT)).map(d => d.toJS());
+
+  test('creates the objects of an agentgateway Gateway, owned by it and managed by its controller', () => {
+    expect(documents.map(d => d.kind)).toEqual(['ServiceAccount', 'Deployment', 'Service', 'HorizontalPodAutoscaler', 'PodDisruptionBudget']);
+    for (const d of documents) expect(d.metadata.ownerReferences).toEqual([{ apiVersion: 'gateway.networking.k8s.io/v1', kind: 'Gateway', name: 'v', uid: 'v' }]);
+    expect(agentgateway).toContain('"gateway.istio.io/managed" "istio.io-agentgateway-controller"');
+    expect(agentgateway).toContain('"service.istio.io/canonical-revision" "latest"');
+  });
+
+  test('runs the agentgateway container unprivileged with its xDS and CA addresses', () => {
+    const pod = documents[1].spec.template.spec;
+    expect(pod.securityContext).toEqual({ sysctls: [{ name: 'net.ipv4.ip_unprivileged_port_start', value: '0' }] });
+    const [c] = pod.containers;
+    expect(c.name).toEqual('agentgateway');
+    expect(c.args).toEqual(['--config', '{}']);
+    expect(c.ports).toEqual([
+      { containerPort: 15020, name: 'metrics', protocol: 'TCP' },
+      { containerPort: 15021, name: 'status-port', protocol: 'TCP' },
+    ]);
+    expect(c.securityContext).toMatchObject({ runAsNonRoot: true, readOnlyRootFilesystem: true, allowPrivilegeEscalation: false });
+    expect(c.env.map((e: any) => e.name)).toEqual([
+      'POD_NAME', 'POD_NAMESPACE', 'NAMESPACE', 'INSTANCE_IP', 'SERVICE_ACCOUNT', 'CPU_LIMIT', 'GATEWAY', 'RUST_BACKTRACE', 'CLUSTER_ID',
+      'NETWORK', 'TRUST_DOMAIN', 'v', 'XDS_ADDRESS', 'CA_ADDRESS',
+    ]);
+    expect(c.env.find((e: any) => e.name === 'CA_ADDRESS').value).toEqual('istiod-v.v.svc:15012');
+    expect(c.readinessProbe).toMatchObject({ httpGet: { path: '/healthz/ready', port: 15021, scheme: 'HTTP' }, periodSeconds: 15, failureThreshold: 4 });
+    expect(c.volumeMounts.map((m: any) => `${m.name}:${m.mountPath}`)).toEqual([
+      'istiod-ca-cert:/var/run/secrets/xds', 'xds-token:/var/run/secrets/xds-tokens', 'tmp:/tmp',
+      'istiod-ca-cert:/var/run/secrets/istio', 'istio-token:/var/run/secrets/tokens',
+    ]);
+    expect(pod.volumes.map((v: any) => v.name)).toEqual(['tmp', 'xds-token', 'istio-token', 'istiod-ca-cert']);
+    expect(pod.volumes[3]).toEqual({ name: 'istiod-ca-cert', configMap: { name: 'v' } });
+  });
+
+  test('takes a full image reference from the Gateway annotation, otherwise the controller\'s image', () => {
+    expect(agentgateway).toContain('{{- if contains "/" (annotation .ObjectMeta `gateway.istio.io/agentgatewayImage` .Values.global.agentgateway.image) }}');
+    expect(agentgateway).toContain('image: "{{ .AgentgatewayImage }}"');
+    const withoutIstiodCa = parseAllDocuments(render(agentgateway, AGENT.filter(c => !c.includes('pilotCertProvider'))))[1].toJS();
+    expect(withoutIstiodCa.spec.template.spec.volumes.map((v: any) => v.name)).toEqual(['tmp', 'xds-token', 'istio-token']);
+  });
+});
+
 describe('waypoint template', () => {
   const WAYPOINT = [...DEFAULT, 'ge .KubeVersion 128', '$port := .Ports', 'ne .Values.global.platform "openshift"'];
   const documents = parseAllDocuments(render(waypoint, WAYPOINT)).map(d => d.toJS());
@@ -769,7 +818,16 @@ describe('injector values', () => {
     expect(values.global.proxy.holdApplicationUntilProxyStarts).toBeUndefined();
     expect(values.pilot).toEqual({ cni: { enabled: false, provider: 'default' }, env: {} });
     expect(values.revision).toEqual('');
-    expect(values.sidecarInjectorWebhook).toEqual({ rewriteAppHTTPProbe: true });
+    expect(values.sidecarInjectorWebhook).toEqual({
+      alwaysInjectSelector: [],
+      defaultTemplates: [],
+      enableNamespacesByDefault: false,
+      injectedAnnotations: {},
+      neverInjectSelector: [],
+      reinvocationPolicy: 'Never',
+      rewriteAppHTTPProbe: true,
+      templates: {},
+    });
     expect(values.global.waypoint).toEqual({
       affinity: {},
       nodeSelector: {},
@@ -777,6 +835,30 @@ describe('injector values', () => {
       tolerations: [],
       topologySpreadConstraints: [],
     });
+  });
+
+  test('writes every value upstream writes, so templates written for upstream find them', () => {
+    const values = JSON.parse(renderInjectionValues({ hub: 'registry.example.com/istio', proxyResources: { requests: { cpu: '5m' } } }));
+    const paths = (value: unknown, prefix = ''): string[] => value !== null && typeof value === 'object' && !Array.isArray(value)
+      ? Object.entries(value as object).flatMap(([k, v]) => [`${prefix}${k}`, ...(k === 'resources' ? [] : paths(v, `${prefix}${k}.`))])
+      : [];
+    const rendered = new Set(paths(values));
+    expect(paths(UPSTREAM_INJECTOR_VALUES).filter(p => !rendered.has(p))).toEqual([]);
+    // values upstream writes that the library's own templates do not read
+    expect(values.global).toMatchObject({
+      configCluster: false,
+      configValidation: true,
+      defaultPodDisruptionBudget: { enabled: true },
+      externalIstiod: false,
+      istiod: { enableAnalysis: false },
+      networkPolicy: { enabled: false },
+      priorityClassName: '',
+      remotePilotAddress: '',
+      resourceScope: 'all',
+    });
+    // the installation's own values replace upstream's
+    expect(values.global.hub).toEqual('registry.example.com/istio');
+    expect(values.global.proxy.resources).toEqual({ requests: { cpu: '5m' } });
   });
 
   test('waypoint resources', () => {

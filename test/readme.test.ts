@@ -2,14 +2,18 @@
  * The README's examples, as written there (plus the few objects they assume), so that the
  * README cannot drift from the API: each one must compile, synthesize and validate.
  */
-import { App, Chart, Duration, Testing } from 'cdk8s';
+import { mkdtempSync, writeFileSync } from 'fs';
+import { tmpdir } from 'os';
+import { join } from 'path';
+import { App, Chart, Duration, JsonPatch, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import {
-  AnalysisLevel, AuthorizationPolicy, ClientTls, CniPlatform, CrdSource, CustomTag, Destination, DestinationRule, Fault, Gateway,
-  GatewayApiCrdChannel, GatewaySelector, GatewayServiceType, IstioMesh, KialiAuth, LoadBalancer, MeshAnalysis, MtlsMode, ObservabilityAddons,
-  OutboundTrafficPolicyMode, PeerAuthentication, PolicyTargetReference, PortProtocol, Principal, Profile, RequestAuthentication,
-  ServerTlsMode, ServiceEntry, ServiceEntryLocation, ServiceEntryResolution, Sidecar, SidecarOutboundTrafficPolicy,
-  SimpleLoadBalancer, StringMatch, Telemetry, VirtualService, WorkloadSelector, gatewayApi,
+  AnalysisLevel, AuthorizationPolicy, ClientTls, CniPlatform, CrdSource, CustomTag, Destination, DestinationRule, DisruptionBudget, Fault,
+  Gateway, GatewayApiCrdChannel, GatewaySelector, GatewayServiceType, IpFamilyPolicy, IstioMesh, IstioOperatorSource, KialiAuth,
+  LoadBalancer, MeshAnalysis, MtlsMode, ObservabilityAddons, OutboundTrafficPolicyMode, PeerAuthentication, PolicyTargetReference,
+  PortProtocol, Principal, Profile, RequestAuthentication, SeccompProfileType, ServerTlsMode, ServiceEntry, ServiceEntryLocation,
+  ServiceEntryResolution, Sidecar, SidecarOutboundTrafficPolicy, SimpleLoadBalancer, StringMatch, Telemetry, UnsatisfiableSpread,
+  VirtualService, WorkloadSelector, gatewayApi,
 } from '../src';
 import { expectValidIstio } from './support/istio-validate';
 
@@ -31,6 +35,54 @@ test('install a mesh (demo profile with addons)', () => {
   expect(objects.find(o => o.kind === 'Namespace' && o.metadata.name === 'bookinfo').metadata.labels).toEqual({ 'istio-injection': 'enabled' });
   expect(objects.filter(o => o.kind === 'Service').map(o => o.metadata.name))
     .toEqual(expect.arrayContaining(['istiod', 'istio-ingressgateway', 'istio-egressgateway', 'prometheus', 'grafana', 'tracing', 'kiali']));
+});
+
+test('Kubernetes settings of istiod and the gateways', () => {
+  const chart = Testing.chart();
+  const mesh = new IstioMesh(chart, 'mesh', {
+    components: {
+      imagePullSecrets: ['registry-creds'],
+      priorityClassName: 'system-cluster-critical',
+      topologySpreadConstraints: [{ topology: kplus.Topology.ZONE, whenUnsatisfiable: UnsatisfiableSpread.DO_NOT_SCHEDULE }],
+      podSecurityContext: { seccompProfile: SeccompProfileType.RUNTIME_DEFAULT },
+    },
+    istiod: {
+      autoscaling: { minReplicas: 2, targetCpuUtilization: 150 }, // above 100%: relative to the request
+      autoscalingMetrics: [
+        kplus.Metric.resourceCpu(kplus.MetricTarget.averageUtilization(150)),
+        kplus.Metric.resourceMemory(kplus.MetricTarget.averageUtilization(80)),
+      ],
+      disruptionBudget: DisruptionBudget.maxUnavailable(1),
+      serviceAccountAnnotations: { 'iam.gke.io/gcp-service-account': 'istiod@my-project.iam.gserviceaccount.com' },
+    },
+    ingressGateway: {
+      affinity: { preferredPodAntiAffinity: [{ weight: 100, topology: kplus.Topology.HOSTNAME }] },
+      service: { loadBalancerClass: 'service.k8s.aws/nlb', ipFamilyPolicy: IpFamilyPolicy.PREFER_DUAL_STACK },
+      rollingUpdate: { maxSurge: kplus.PercentOrAbsolute.absolute(1), maxUnavailable: kplus.PercentOrAbsolute.absolute(0) },
+    },
+    networkPolicy: true, // NetworkPolicies for istiod and the gateways (global.networkPolicy.enabled)
+  });
+  // the last resort, for a field no option covers: a JSON patch on any object the mesh writes
+  mesh.addOverlay({ kind: 'Deployment', name: 'istiod', patches: [JsonPatch.add('/spec/template/spec/hostNetwork', true)] });
+
+  const objects = Testing.synth(chart);
+  const istiod = objects.find(o => o.kind === 'Deployment' && o.metadata.name === 'istiod');
+  expect(istiod.spec.template.spec.hostNetwork).toBe(true);
+  expect(istiod.spec.template.spec.imagePullSecrets).toEqual([{ name: 'registry-creds' }]);
+  expect(objects.filter(o => o.kind === 'NetworkPolicy')).toHaveLength(2);
+});
+
+test('migrating from istioctl install -f my-operator.yaml', () => {
+  const chart = Testing.chart();
+  const file = join(mkdtempSync(join(tmpdir(), 'readme-')), 'my-operator.yaml');
+  writeFileSync(file, 'apiVersion: install.istio.io/v1alpha1\nkind: IstioOperator\nspec:\n  profile: demo\n  meshConfig:\n    accessLogFile: /dev/stdout\n');
+  const mesh = IstioMesh.fromIstioOperator(chart, 'mesh', IstioOperatorSource.fromFile(file));
+  mesh.injectNamespace('bookinfo');
+  const objects = Testing.synth(chart);
+  expect(objects.find(o => o.kind === 'Namespace' && o.metadata.name === 'bookinfo')).toBeDefined();
+  expect(() => IstioMesh.fromIstioOperator(Testing.chart(), 'mesh', IstioOperatorSource.fromObject({
+    apiVersion: 'install.istio.io/v1alpha1', kind: 'IstioOperator', spec: { meshConfig: { extensionProviders: [] } },
+  }))).toThrow(/mesh \(IstioOperator\): IstioOperator field spec\.meshConfig\.extensionProviders is not supported;\s+add each with mesh\.addExtensionProvider/);
 });
 
 test('a typed mesh configuration, more gateways and escape hatches', () => {

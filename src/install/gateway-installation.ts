@@ -1,12 +1,17 @@
 import { ApiObject, Lazy } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
+import {
+  applyToPodTemplate, applyToService, ComponentKubernetesOptions, PodTemplateJson, renderAutoscaling, renderDeploymentStrategy,
+  renderDisruptionBudget,
+  validateComponentOptions, validateServiceType,
+} from './component-kubernetes';
 import { ComputeResources, validateComputeResources } from './compute-resources';
 import { GatewayPodInput, gatewayPodVolumes, gatewayProxyContainer } from './gateway-pod';
-import { AGENT_STATUS_PORT, HEALTH_PORT, PROMETHEUS_PATH, PROXY_RESERVED_PORTS, PROXY_UID } from './proxy-facts';
+import { AGENT_STATUS_PORT, ENVOY_PROMETHEUS_PORT, HEALTH_PORT, PROMETHEUS_PATH, PROXY_RESERVED_PORTS, PROXY_UID } from './proxy-facts';
 import { IServiceAccountReference } from '../core/kube-refs';
 import {
-  check, compact, fail, validateDnsLabel, validateInteger, validateIpOrCidr, validateLabels, validatePercentage, validatePort,
+  check, compact, fail, validateDnsLabel, validateInteger, validateIpOrCidr, validateLabels, validatePort,
 } from '../core/validation';
 
 /** Whether a gateway lets traffic into the mesh or out of it. */
@@ -123,7 +128,7 @@ export class GatewayScaling {
 }
 
 /** Properties of a {@link GatewayInstallation}. */
-export interface GatewayInstallationProps {
+export interface GatewayInstallationProps extends ComponentKubernetesOptions {
   /**
    * Whether this is an ingress or an egress gateway.
    *
@@ -150,10 +155,6 @@ export interface GatewayInstallationProps {
    * @default - the default revision
    */
   readonly revision?: string;
-  /** @default 'docker.io/istio' */
-  readonly hub?: string;
-  /** @default '1.30.3' */
-  readonly tag?: string;
   /**
    * Labels that select the gateway pods, both for its Service and for Istio `Gateway` resources.
    *
@@ -198,10 +199,6 @@ export interface GatewayInstallationProps {
   readonly podDisruptionBudget?: boolean;
   /** @default - requests 100m CPU and 128Mi; limits 2000m CPU and 1024Mi */
   readonly resources?: ComputeResources;
-  /** @default - any node */
-  readonly nodeSelector?: Record<string, string>;
-  /** @default - none */
-  readonly tolerations?: kplus.NodeTaintQuery[];
   /** @default 'cluster.local' */
   readonly trustDomain?: string;
   /** @default - the trust domain */
@@ -222,6 +219,13 @@ export interface GatewayInstallationProps {
    * @default - none
    */
   readonly env?: Record<string, string>;
+  /**
+   * Write a NetworkPolicy that lets traffic reach the gateway's container ports, its health
+   * and metrics ports, and lets the gateway connect anywhere.
+   *
+   * @default false
+   */
+  readonly networkPolicy?: boolean;
 }
 
 const DEFAULT_TAG = '1.30.3';
@@ -285,7 +289,8 @@ export class GatewayInstallation extends Construct {
       check(!reserved.includes(key), this, 'labels', key,
         'the installation sets this label itself (selector labels go in selectorLabels, the revision in revision)');
     }
-    validateLabels(this, 'nodeSelector', props.nodeSelector);
+    validateComponentOptions(this, '', props);
+    validateServiceType(this, '', this.serviceType, props.service);
     validateComputeResources(this, 'resources', props.resources);
     this.validateScaling();
     this.validateImage('hub', props.hub);
@@ -345,9 +350,8 @@ export class GatewayInstallation extends Construct {
       validateInteger(this, 'scaling.minReplicas', auto.minReplicas, 1);
       validateInteger(this, 'scaling.maxReplicas', auto.maxReplicas, 1);
       check(auto.maxReplicas >= auto.minReplicas, this, 'scaling.maxReplicas', auto.maxReplicas, `must be at least minReplicas (${auto.minReplicas})`);
-      validatePercentage(this, 'scaling.targetCpuUtilization', auto.targetCpuUtilization);
       check(Number.isInteger(auto.targetCpuUtilization) && auto.targetCpuUtilization > 0, this, 'scaling.targetCpuUtilization',
-        auto.targetCpuUtilization, 'must be a whole percentage greater than 0');
+        auto.targetCpuUtilization, 'must be a whole percentage greater than 0 (it may exceed 100 when the CPU limit is above the request)');
     }
   }
 
@@ -381,7 +385,9 @@ export class GatewayInstallation extends Construct {
       compact({ name: objectName, namespace: ns, labels: objectLabels, annotations });
     const sds = `${name}-sds`;
 
-    new ApiObject(this, 'ServiceAccount', { apiVersion: 'v1', kind: 'ServiceAccount', metadata: meta(this.serviceAccountName, labels) });
+    new ApiObject(this, 'ServiceAccount', {
+      apiVersion: 'v1', kind: 'ServiceAccount', metadata: meta(this.serviceAccountName, labels, nonEmptyMap(p.serviceAccountAnnotations)),
+    });
 
     new ApiObject(this, 'Role', {
       apiVersion: 'rbac.authorization.k8s.io/v1',
@@ -399,28 +405,54 @@ export class GatewayInstallation extends Construct {
       subjects: [{ kind: 'ServiceAccount', name: this.serviceAccountName, namespace: ns }],
     });
 
-    new ApiObject(this, 'Service', {
-      apiVersion: 'v1',
-      kind: 'Service',
-      metadata: meta(name, labels, p.serviceAnnotations),
-      spec: compact({
-        type: this.serviceType,
-        selector: { ...this.selectorLabels },
-        ports: Lazy.any({
-          produce: () => this.ports.map(port => compact({
-            name: port.name,
-            port: port.port,
-            protocol: port.protocol ?? GatewayPortProtocol.TCP,
-            targetPort: port.targetPort ?? port.port,
-            nodePort: port.nodePort,
-          })),
-        }),
-        externalTrafficPolicy: p.externalTrafficPolicy,
-        loadBalancerSourceRanges: p.loadBalancerSourceRanges,
+    const serviceMetadata: Record<string, any> = meta(name, labels, p.serviceAnnotations);
+    const serviceSpec: Record<string, any> = compact({
+      type: this.serviceType,
+      selector: { ...this.selectorLabels },
+      ports: Lazy.any({
+        produce: () => this.ports.map(port => compact({
+          name: port.name,
+          port: port.port,
+          protocol: port.protocol ?? GatewayPortProtocol.TCP,
+          targetPort: port.targetPort ?? port.port,
+          nodePort: port.nodePort,
+        })),
       }),
+      externalTrafficPolicy: p.externalTrafficPolicy,
+      loadBalancerSourceRanges: p.loadBalancerSourceRanges,
     });
+    applyToService(serviceMetadata, serviceSpec, p.service);
+    new ApiObject(this, 'Service', { apiVersion: 'v1', kind: 'Service', metadata: serviceMetadata, spec: serviceSpec });
 
     const workloadLabels = { ...labels, 'istio.io/dataplane-mode': 'none' };
+    const template = {
+      metadata: {
+        labels: {
+          ...workloadLabels,
+          'service.istio.io/canonical-name': name,
+          // Istio reads the revision of a workload from this label; without a user's version it is "latest"
+          'service.istio.io/canonical-revision': canonicalRevision(p.labels),
+          // the gateway pod is a proxy already: never inject a sidecar into it
+          'sidecar.istio.io/inject': 'false',
+        },
+        annotations: {
+          'istio.io/rev': revision,
+          'prometheus.io/port': String(AGENT_STATUS_PORT),
+          'prometheus.io/scrape': 'true',
+          'prometheus.io/path': PROMETHEUS_PATH,
+          'sidecar.istio.io/inject': 'false',
+        },
+      },
+      spec: compact({
+        securityContext: { runAsUser: PROXY_UID, runAsGroup: PROXY_UID, runAsNonRoot: true },
+        serviceAccountName: this.serviceAccountName,
+        nodeSelector: p.nodeSelector,
+        tolerations: p.tolerations?.map(t => t._toKube()),
+        containers: [gatewayProxyContainer(pod)],
+        volumes: gatewayPodVolumes(pod),
+      }),
+    };
+    applyToPodTemplate(this, '', template as PodTemplateJson, 'istio-proxy', this.selectorLabels, p);
     new ApiObject(this, 'Deployment', {
       apiVersion: 'apps/v1',
       kind: 'Deployment',
@@ -429,33 +461,8 @@ export class GatewayInstallation extends Construct {
       spec: compact({
         replicas: this.scaling._replicas,
         selector: { matchLabels: { ...this.selectorLabels } },
-        strategy: { rollingUpdate: { maxSurge: '100%', maxUnavailable: '25%' } },
-        template: {
-          metadata: {
-            labels: {
-              ...workloadLabels,
-              'service.istio.io/canonical-name': name,
-              'service.istio.io/canonical-revision': 'latest',
-              // the gateway pod is a proxy already: never inject a sidecar into it
-              'sidecar.istio.io/inject': 'false',
-            },
-            annotations: {
-              'istio.io/rev': revision,
-              'prometheus.io/port': String(AGENT_STATUS_PORT),
-              'prometheus.io/scrape': 'true',
-              'prometheus.io/path': PROMETHEUS_PATH,
-              'sidecar.istio.io/inject': 'false',
-            },
-          },
-          spec: compact({
-            securityContext: { runAsUser: PROXY_UID, runAsGroup: PROXY_UID, runAsNonRoot: true },
-            serviceAccountName: this.serviceAccountName,
-            nodeSelector: p.nodeSelector,
-            tolerations: p.tolerations?.map(t => t._toKube()),
-            containers: [gatewayProxyContainer(pod)],
-            volumes: gatewayPodVolumes(pod),
-          }),
-        },
+        strategy: renderDeploymentStrategy(p, '100%', '25%'),
+        template,
       }),
     });
 
@@ -469,10 +476,33 @@ export class GatewayInstallation extends Construct {
           maxReplicas: auto.maxReplicas,
           minReplicas: auto.minReplicas,
           scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name },
-          metrics: [{
-            type: 'Resource',
-            resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: auto.targetCpuUtilization } },
+          ...renderAutoscaling(p, auto.targetCpuUtilization),
+        },
+      });
+    }
+
+    if (p.networkPolicy) {
+      new ApiObject(this, 'NetworkPolicy', {
+        apiVersion: 'networking.k8s.io/v1',
+        kind: 'NetworkPolicy',
+        metadata: meta(name, labels),
+        spec: {
+          podSelector: { matchLabels: { ...this.selectorLabels } },
+          policyTypes: ['Ingress', 'Egress'],
+          ingress: [{
+            ports: Lazy.any({
+              produce: () => {
+                const ports = new Map<string, Record<string, unknown>>();
+                for (const port of this.ports) {
+                  const protocol = port.protocol ?? GatewayPortProtocol.TCP;
+                  ports.set(`${port.targetPort ?? port.port}/${protocol}`, { port: port.targetPort ?? port.port, protocol });
+                }
+                for (const port of [HEALTH_PORT, ENVOY_PROMETHEUS_PORT]) ports.set(`${port}/TCP`, { port, protocol: 'TCP' });
+                return [...ports.values()];
+              },
+            }),
           }],
+          egress: [{}],
         },
       });
     }
@@ -483,10 +513,22 @@ export class GatewayInstallation extends Construct {
         apiVersion: 'policy/v1',
         kind: 'PodDisruptionBudget',
         metadata: meta(name, labels),
-        spec: { minAvailable: 1, selector: { matchLabels: { ...this.selectorLabels } } },
+        spec: { ...renderDisruptionBudget(p), selector: { matchLabels: { ...this.selectorLabels } } },
       });
     }
   }
+}
+
+/**
+ * The canonical revision telemetry reports for the gateway: the `version` label the user gave
+ * (`app.kubernetes.io/version` first, as Istio itself reads it), otherwise `latest`.
+ */
+function canonicalRevision(labels: Record<string, string> | undefined): string {
+  return labels?.['app.kubernetes.io/version'] ?? labels?.version ?? 'latest';
+}
+
+function nonEmptyMap(map: Record<string, string> | undefined): Record<string, string> | undefined {
+  return map && Object.keys(map).length > 0 ? map : undefined;
 }
 
 function defaultPorts(kind: GatewayKind): GatewayInstallationPort[] {

@@ -35,6 +35,17 @@ export const DEFAULT_GATEWAY_RESOURCES: ComputeResources = {
   limits: { cpu: '2000m', memory: '1024Mi' },
 };
 
+/** The gateway properties behind the environment variables the installation sets; the others have none. */
+const ENV_PROPERTIES: Record<string, string> = {
+  CA_ADDR: 'the mesh namespace and revision (istioNamespace, revision)',
+  ISTIO_META_WORKLOAD_NAME: 'the gateway name',
+  ISTIO_META_OWNER: 'the gateway name and namespace',
+  ISTIO_META_MESH_ID: 'meshId',
+  TRUST_DOMAIN: 'trustDomain (meshConfig.trustDomain on an IstioMesh)',
+  ISTIO_META_CLUSTER_ID: 'clusterId (istiod.clusterId on an IstioMesh)',
+  ISTIO_META_NETWORK: 'network',
+};
+
 /** The `istio-proxy` container: pilot-agent and Envoy as a router. */
 export function gatewayProxyContainer(gw: GatewayPodInput): Record<string, unknown> {
   const { revision, tag } = gw;
@@ -63,7 +74,10 @@ export function gatewayProxyContainer(gw: GatewayPodInput): Record<string, unkno
   if (p.network !== undefined) env.push({ name: 'ISTIO_META_NETWORK', value: p.network });
   for (const [envName, value] of Object.entries(p.env ?? {})) {
     if (env.some(e => e.name === envName)) {
-      fail(gw.scope, 'env', envName, 'is set by the installation itself; use the matching property instead');
+      const property = ENV_PROPERTIES[envName];
+      fail(gw.scope, 'env', envName, property
+        ? `is set by the installation itself; set ${property} instead`
+        : 'is set by the installation itself and cannot be overridden on a gateway');
     }
     env.push({ name: envName, value });
   }

@@ -52,6 +52,7 @@ export function mergedValues(input: InstallValuesInput): string {
       istioNamespace: ctx.namespace,
       logging: { level: istiod.logLevel },
       multiCluster: { clusterName: istiod.clusterId === 'Kubernetes' ? '' : istiod.clusterId },
+      networkPolicy: { enabled: istiod.networkPolicy },
       pilotCertProvider: 'istiod',
       proxy: {
         autoInject: 'enabled',

@@ -1,6 +1,6 @@
 import { ApiObject } from 'cdk8s';
-import * as kplus from 'cdk8s-plus-27';
 import { Construct, IConstruct } from 'constructs';
+import { ComponentKubernetesOptions, mergeComponentOptions, validateComponentOptions } from './component-kubernetes';
 import { ComputeResources, validateComputeResources } from './compute-resources';
 import { CrdSource, IstioCrds } from './crds';
 import { ExtensionProvider } from './extension-provider';
@@ -16,11 +16,14 @@ import {
 } from './install-context';
 import { mergedValues, originalValues } from './install-values';
 import { IstioCni, IstioCniOptions, IstioCniSettings, resolveCni } from './istio-cni';
+import { IstioOperatorSource, translateIstioOperator, Translator } from './istio-operator';
+import { overlayPatches } from './istio-operator-k8s';
 import { Istiod, IstiodSettings } from './istiod';
 import { IstiodOptions } from './istiod-options';
 import { READER_SERVICE_ACCOUNT } from './istiod-rbac';
 import { DefaultProvidersOptions, MeshConfig, MeshConfigOptions } from './mesh-config';
 import { createNamespace, injectionLabels, sharedSingleton } from './namespace';
+import { applyOverlay, ObjectOverlay } from './overlay';
 import { Profile } from './profile';
 import { ProfileSettings, profileSettings } from './profile-settings';
 import { RevisionTag, validateRevision, validateRevisionTag } from './revision';
@@ -56,8 +59,8 @@ export interface AmbientNamespaceOptions {
 /** The label that enrolls namespaces and pods in ambient mode (`ambient`) or keeps them out (`none`). */
 const DATAPLANE_MODE_LABEL = 'istio.io/dataplane-mode';
 
-/** Settings of a gateway the mesh installs. */
-export interface MeshGatewayOptions {
+/** Settings of a gateway the mesh installs; the Kubernetes settings override the mesh's `components`. */
+export interface MeshGatewayOptions extends ComponentKubernetesOptions {
   /** How the gateway Service is exposed. @default - LoadBalancer for ingress, ClusterIP for egress */
   readonly serviceType?: GatewayServiceType;
   /** Service ports. @default - the profile's ports (ingress: status-port, http2, https; demo adds tcp and tls) */
@@ -68,10 +71,6 @@ export interface MeshGatewayOptions {
   readonly podDisruptionBudget?: boolean;
   /** CPU and memory of the proxy. @default - the profile's (100m/128Mi requested, 2000m/1024Mi limit; demo requests 10m/40Mi) */
   readonly resources?: ComputeResources;
-  /** Nodes the gateway may run on. @default - any node */
-  readonly nodeSelector?: Record<string, string>;
-  /** Taints the gateway tolerates. @default - none */
-  readonly tolerations?: kplus.NodeTaintQuery[];
   /** Annotations of the Service (cloud load-balancer settings). @default - none */
   readonly serviceAnnotations?: Record<string, string>;
   /** Extra labels of the gateway's objects and pods. @default - none */
@@ -124,6 +123,15 @@ export interface IstioMeshProps {
   /** Namespace of the control plane. @default "istio-system" */
   readonly namespace?: string;
   /**
+   * Install the base component (istioctl's `components.base`): the cluster-wide
+   * `istio-reader-service-account` that multicluster remote secrets use, in the mesh namespace
+   * (the base chart's `global.istioNamespace`), and by default the Istio CRDs. Turn it off when
+   * another installation of the cluster owns them.
+   *
+   * @default - true, except for `Profile.EMPTY`
+   */
+  readonly base?: boolean;
+  /**
    * Create the control-plane Namespace object. Only the first mesh of an app creates it;
    * others with the same namespace reuse it.
    *
@@ -132,8 +140,31 @@ export interface IstioMeshProps {
   readonly createNamespace?: boolean;
   /** Mesh-wide configuration. @default - the profile's */
   readonly meshConfig?: MeshConfigOptions;
+  /**
+   * Kubernetes settings every component of the mesh starts from (istiod and the gateways):
+   * image pull secrets, scheduling, pod security, Service settings and so on. A component's
+   * own options override them field by field; maps (labels, annotations, node selector) merge.
+   *
+   * @default - none
+   */
+  readonly components?: ComponentKubernetesOptions;
   /** Settings of istiod. @default - the profile's */
   readonly istiod?: IstiodOptions;
+  /**
+   * Write NetworkPolicies for the control plane and the gateways (the charts'
+   * `global.networkPolicy.enabled`): each pod accepts only its own ports and may connect
+   * anywhere. For clusters whose namespaces deny traffic by default.
+   *
+   * @default false
+   */
+  readonly networkPolicy?: boolean;
+  /**
+   * Last-resort JSON patches on objects the installation writes (see `addOverlay()`), applied
+   * after the profile's gateways are created.
+   *
+   * @default - none
+   */
+  readonly overlays?: ObjectOverlay[];
   /**
    * Sidecar injection: policy, selectors, templates and proxy settings (ConfigMap
    * `istio-sidecar-injector`). Images, revision and namespace come from the mesh.
@@ -169,7 +200,7 @@ export interface IstioMeshProps {
   /**
    * The Istio CRDs. Only the first mesh of an app emits them.
    *
-   * @default - CrdSource.builtIn(), except for `Profile.EMPTY` (CrdSource.none())
+   * @default - CrdSource.builtIn() with the base component, otherwise CrdSource.none()
    */
   readonly crds?: CrdSource;
   /**
@@ -220,6 +251,35 @@ const DEFAULT_REVISION_INJECTION = new WeakMap<IConstruct, DefaultRevisionInject
  * mesh.injectNamespace('bookinfo');
  */
 export class IstioMesh extends Construct {
+  /**
+   * An installation from an IstioOperator (`install.istio.io/v1alpha1`), the file of
+   * `istioctl install -f my-operator.yaml`: profile, hub, tag, revision, namespace, meshConfig,
+   * components (base, pilot, ingress and egress gateways with their `k8s` settings and
+   * overlays) and the `values` that map to typed options. Any other field fails, naming its
+   * path and what to use instead. Returns the mesh, to keep going in code.
+   *
+   * @example
+   * const mesh = IstioMesh.fromIstioOperator(chart, 'Istio', IstioOperatorSource.fromFile('my-operator.yaml'));
+   * mesh.injectNamespace('bookinfo');
+   */
+  public static fromIstioOperator(scope: Construct, id: string, source: IstioOperatorSource): IstioMesh {
+    const plan = translateIstioOperator(scope, id, source);
+    const mesh = new IstioMesh(scope, id, plan.props);
+    for (const gateway of plan.gateways) {
+      if (gateway.kind === 'ingress') mesh.addIngressGateway(gateway.name, gateway.options);
+      else mesh.addEgressGateway(gateway.name, gateway.options);
+    }
+    const t: Translator = new Translator(`${mesh.node.path} (${source._origin})`);
+    for (const overlay of plan.overlays) {
+      const target = mesh.node.findAll().find((c): c is ApiObject => c instanceof ApiObject && c.kind === overlay.kind && c.name === overlay.name);
+      if (!target) {
+        t.invalid(`${overlay.field}.name`, overlay.name, `no ${overlay.kind} of this name is written by the installation`);
+      }
+      mesh.addOverlay({ kind: overlay.kind, name: overlay.name, patches: overlayPatches(t, overlay.field, target.toJson(), overlay.patches) });
+    }
+    return mesh;
+  }
+
   /** Namespace of the control plane. */
   public readonly namespace: string;
   /** Revision of this control plane; undefined for the default revision. */
@@ -252,6 +312,8 @@ export class IstioMesh extends Construct {
   public readonly ambient: boolean;
 
   private readonly ctx: InstallContext;
+  private readonly componentDefaults?: ComponentKubernetesOptions;
+  private readonly networkPolicy: boolean;
   private readonly istiodSettings: IstiodSettings;
   private readonly trustDomain?: string;
   private readonly settings: ProfileSettings;
@@ -294,7 +356,10 @@ export class IstioMesh extends Construct {
     }
     const cniSettings = cniEnabled ? resolveCni(this, props.cni ?? {}, this.ambient, `${this.hub}/install-cni:${imageTag(this.ctx)}`) : undefined;
     this.istiodServiceName = revisioned(this.ctx, 'istiod');
-    const istiod = this.resolveIstiod(props.istiod ?? {});
+    this.componentDefaults = props.components;
+    if (props.components) validateComponentOptions(this, 'components', props.components);
+    this.networkPolicy = props.networkPolicy ?? false;
+    const istiod = this.resolveIstiod(mergeComponentOptions(props.components, props.istiod ?? {}));
     this.istiodSettings = istiod;
     this.trustDomain = props.meshConfig?.trustDomain;
 
@@ -302,7 +367,8 @@ export class IstioMesh extends Construct {
     if (this.ctx.syncWaves) skipDryRunOnMissingCrds(this);
     // upstream's empty profile writes nothing at all, not even the base component
     const empty = this.profile === Profile.EMPTY;
-    const crdSource = props.crds ?? (empty ? CrdSource.none() : CrdSource.builtIn());
+    const base = props.base ?? !empty;
+    const crdSource = props.crds ?? (base ? CrdSource.builtIn() : CrdSource.none());
     if (crdSource._kind !== 'none') {
       const crds = sharedSingleton(this, 'crds', () => new IstioCrds(this, 'Crds', { source: crdSource, syncWave: this.ctx.syncWaves }));
       if (crds.created) this.crds = crds.value;
@@ -317,7 +383,8 @@ export class IstioMesh extends Construct {
       sharedSingleton(this, `namespace:${this.namespace}`, () =>
         createNamespace(this, 'Namespace', this.namespace, { syncWave: this.ctx.syncWaves ? SyncWave.NAMESPACES : undefined }));
     }
-    if (this.settings.istiod) {
+    // the reader account belongs to the base component (base chart), not to istiod
+    if (base) {
       sharedSingleton(this, `reader:${this.namespace}`, () => apiObject(this, 'ReaderServiceAccount', this.ctx, SyncWave.IDENTITY, {
         apiVersion: 'v1',
         kind: 'ServiceAccount',
@@ -405,7 +472,19 @@ export class IstioMesh extends Construct {
     }
 
     for (const tag of props.revisionTags ?? []) this.addRevisionTag(tag);
+    (props.overlays ?? []).forEach((overlay, i) => applyOverlay(this, this, `overlays[${i}]`, overlay));
     this.node.addValidation({ validate: () => this.validateTags() });
+  }
+
+  /**
+   * Patches one object this mesh writes (a Deployment, Service, ConfigMap, webhook...) with
+   * JSON patches, for a field no typed option covers. The object must exist when this is
+   * called: add gateways first. Throws naming the objects of that kind when none matches.
+   *
+   * @returns the patched object
+   */
+  public addOverlay(overlay: ObjectOverlay): ApiObject {
+    return applyOverlay(this, this, 'addOverlay()', overlay);
   }
 
   /** Adds a backend for telemetry or CUSTOM authorization to the mesh config. */
@@ -583,21 +662,21 @@ export class IstioMesh extends Construct {
       fail(this, `${field}[].name`, name, `must be unique in namespace "${this.namespace}"; a gateway with this name already exists`);
     }
     const profileDemo = this.profile === Profile.DEMO && fromProfile;
+    const k8s = mergeComponentOptions(this.componentDefaults, options);
     const gateway = new GatewayInstallation(this, name, {
+      ...k8s,
       kind,
       name,
       namespace: this.namespace,
       istioNamespace: this.namespace,
       revision: this.revision,
-      hub: this.hub,
-      tag: imageTag(this.ctx),
+      hub: k8s.hub ?? this.hub,
+      tag: k8s.tag ?? imageTag(this.ctx),
       ports: options.ports ?? (profileDemo && kind === GatewayKind.INGRESS ? DEMO_INGRESS_PORTS : undefined),
       serviceType: options.serviceType,
       scaling: options.scaling ?? (this.settings.gatewayAutoscale ? GatewayScaling.autoscale() : GatewayScaling.fixed()),
       podDisruptionBudget: options.podDisruptionBudget,
       resources: options.resources ?? this.settings.gatewayResources,
-      nodeSelector: options.nodeSelector,
-      tolerations: options.tolerations,
       serviceAnnotations: options.serviceAnnotations,
       labels: options.labels,
       selectorLabels: options.selectorLabels,
@@ -607,6 +686,7 @@ export class IstioMesh extends Construct {
       trustDomain: this.trustDomain,
       clusterId: this.istiodSettings.clusterId,
       clusterDomain: this.istiodSettings.clusterDomain,
+      networkPolicy: this.networkPolicy,
     });
     this.gateways.set(name, gateway);
     annotateSyncWave(this.ctx, gateway, SyncWave.GATEWAYS);
@@ -655,7 +735,8 @@ export class IstioMesh extends Construct {
     validateInteger(this, field('autoscaling.maxReplicas'), maxReplicas, 1);
     check(maxReplicas >= minReplicas, this, field('autoscaling.maxReplicas'), maxReplicas, `must be at least minReplicas (${minReplicas})`);
     const targetCpu = a.targetCpuUtilization ?? 80;
-    validateInteger(this, field('autoscaling.targetCpuUtilization'), targetCpu, 1, 100);
+    // a target above 100% is valid: it is relative to the request, and the limit may be higher
+    validateInteger(this, field('autoscaling.targetCpuUtilization'), targetCpu, 1);
     if (o.autoscaling !== undefined && !autoscale) {
       fail(this, field('autoscaling'), o.autoscaling, 'autoscalingEnabled is false; remove autoscaling or enable it');
     }
@@ -665,6 +746,7 @@ export class IstioMesh extends Construct {
     const replicas = o.replicas ?? 1;
     validateInteger(this, field('replicas'), replicas, 1);
     validateComputeResources(this, field('resources'), o.resources);
+    validateComponentOptions(this, 'istiod', o);
     validateLabels(this, field('nodeSelector'), o.nodeSelector);
     validateLabels(this, field('podLabels'), o.podLabels);
     for (const name of Object.keys(o.env ?? {})) {
@@ -699,6 +781,8 @@ export class IstioMesh extends Construct {
       podAnnotations: { ...o.podAnnotations },
       podLabels: { ...o.podLabels },
       prometheusMerge: true,
+      k8s: o,
+      networkPolicy: this.networkPolicy,
     };
   }
 

@@ -1,4 +1,4 @@
-import * as kplus from 'cdk8s-plus-27';
+import { ComponentKubernetesOptions } from './component-kubernetes';
 import { ComputeResources } from './compute-resources';
 
 /** How istiod scales with CPU load (a HorizontalPodAutoscaler). */
@@ -7,12 +7,17 @@ export interface IstiodAutoscalingOptions {
   readonly minReplicas?: number;
   /** Most pods. @default 5 */
   readonly maxReplicas?: number;
-  /** Average CPU utilisation, in percent of the CPU request, the autoscaler aims for. @default 80 */
+  /**
+   * Average CPU utilisation, in percent of the CPU request, the autoscaler aims for. It may
+   * exceed 100 when the limit is above the request.
+   *
+   * @default 80
+   */
   readonly targetCpuUtilization?: number;
 }
 
-/** Settings of the istiod Deployment. */
-export interface IstiodOptions {
+/** Settings of the istiod Deployment; the Kubernetes settings override the mesh's `components`. */
+export interface IstiodOptions extends ComponentKubernetesOptions {
   /**
    * Scale istiod with a HorizontalPodAutoscaler. Set `false` for a fixed `replicas` count.
    *
@@ -32,10 +37,6 @@ export interface IstiodOptions {
    * @default true
    */
   readonly podDisruptionBudget?: boolean;
-  /** Nodes istiod may run on. @default - any node */
-  readonly nodeSelector?: Record<string, string>;
-  /** Taints istiod tolerates, besides `cni.istio.io/not-ready`. @default - only `cni.istio.io/not-ready` */
-  readonly tolerations?: kplus.NodeTaintQuery[];
   /**
    * Extra environment variables of the discovery container (`PILOT_*` feature flags). A name
    * that istiod already sets replaces that value.
@@ -51,10 +52,4 @@ export interface IstiodOptions {
   readonly clusterDomain?: string;
   /** Cluster name in a multicluster mesh (`CLUSTER_ID`). @default "Kubernetes" */
   readonly clusterId?: string;
-  /** PriorityClass of the istiod pods, e.g. `system-cluster-critical`. @default - the cluster default */
-  readonly priorityClassName?: string;
-  /** Extra annotations of the istiod pods. @default - none */
-  readonly podAnnotations?: Record<string, string>;
-  /** Extra labels of the istiod pods. @default - none */
-  readonly podLabels?: Record<string, string>;
 }

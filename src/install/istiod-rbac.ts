@@ -91,7 +91,9 @@ export class IstiodRbac extends Construct {
   public readonly role: ApiObject;
   public readonly roleBinding: ApiObject;
 
-  public constructor(scope: Construct, id: string, ctx: InstallContext, serviceAccountName: string) {
+  public constructor(
+    scope: Construct, id: string, ctx: InstallContext, serviceAccountName: string, serviceAccountAnnotations?: Record<string, string>,
+  ) {
     super(scope, id);
     const istiodLabels = { app: 'istiod', ...commonLabels('istiod') };
     const readerLabels = { app: 'istio-reader', ...commonLabels('istio-reader') };
@@ -99,7 +101,7 @@ export class IstiodRbac extends Construct {
     const clusterName = (base: string) => `${revisioned(ctx, base)}-${ctx.namespace}`;
 
     this.serviceAccount = apiObject(this, 'ServiceAccount', ctx, SyncWave.IDENTITY, {
-      apiVersion: 'v1', kind: 'ServiceAccount', name: serviceAccountName, namespaced: true, labels: istiodLabels,
+      apiVersion: 'v1', kind: 'ServiceAccount', name: serviceAccountName, namespaced: true, labels: istiodLabels, annotations: serviceAccountAnnotations,
     });
 
     const roles: Array<[string, string, PolicyRule[], Record<string, string>, string]> = [

@@ -1,6 +1,10 @@
 import { ApiObject, Lazy } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
+import {
+  applyToPodTemplate, applyToService, ComponentKubernetesOptions, PodTemplateJson, renderAutoscaling, renderDeploymentStrategy,
+  renderDisruptionBudget,
+} from './component-kubernetes';
 import { ComputeResources, renderComputeResources } from './compute-resources';
 import { apiObject, commonLabels, imageTag, InstallContext, pilotLabels, revisioned, revLabel, SyncWave } from './install-context';
 import { IstiodRbac } from './istiod-rbac';
@@ -26,6 +30,10 @@ export interface IstiodSettings {
   readonly podAnnotations: Record<string, string>;
   readonly podLabels: Record<string, string>;
   readonly prometheusMerge: boolean;
+  /** The Kubernetes settings, the mesh's `components` merged under istiod's own. */
+  readonly k8s: ComponentKubernetesOptions;
+  /** Whether istiod's NetworkPolicy is written (`global.networkPolicy.enabled`). */
+  readonly networkPolicy: boolean;
 }
 
 /** Data of the ConfigMaps istiod reads. Internal. */
@@ -74,13 +82,14 @@ export class Istiod extends Construct {
   public readonly deployment: ApiObject;
   public readonly autoscaler?: ApiObject;
   public readonly podDisruptionBudget?: ApiObject;
+  public readonly networkPolicy?: ApiObject;
   public readonly mutatingWebhookConfiguration: ApiObject;
   public readonly validatingWebhookConfiguration: ApiObject;
 
   public constructor(scope: Construct, id: string, ctx: InstallContext, settings: IstiodSettings, data: IstiodConfigData) {
     super(scope, id);
     this.name = revisioned(ctx, 'istiod');
-    this.rbac = new IstiodRbac(this, 'Rbac', ctx, this.name);
+    this.rbac = new IstiodRbac(this, 'Rbac', ctx, this.name, settings.k8s.serviceAccountAnnotations);
 
     const configMap = (cid: string, name: string, cmData: Record<string, unknown>, annotations?: Record<string, string>) =>
       apiObject(this, cid, ctx, SyncWave.IDENTITY, {
@@ -101,18 +110,17 @@ export class Istiod extends Construct {
 
     const selector = istiodSelector(ctx);
 
+    const serviceMetadata: Record<string, unknown> = {};
+    const serviceSpec: Record<string, unknown> = { ports: istiodServicePorts(), selector };
+    applyToService(serviceMetadata, serviceSpec, settings.k8s.service);
     this.service = apiObject(this, 'Service', ctx, SyncWave.CONTROL_PLANE, {
       apiVersion: 'v1',
       kind: 'Service',
       name: this.name,
       namespaced: true,
       labels: pilotLabels(ctx, { app: 'istiod', istio: 'pilot' }),
-      body: {
-        spec: {
-          ports: istiodServicePorts(),
-          selector,
-        },
-      },
+      annotations: serviceMetadata.annotations as Record<string, string> | undefined,
+      body: { spec: serviceSpec },
     });
 
     this.deployment = apiObject(this, 'Deployment', ctx, SyncWave.CONTROL_PLANE, {
@@ -136,10 +144,7 @@ export class Istiod extends Construct {
             maxReplicas: settings.maxReplicas,
             minReplicas: settings.minReplicas,
             scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: this.name },
-            metrics: [{
-              type: 'Resource',
-              resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: settings.targetCpu } },
-            }],
+            ...renderAutoscaling(settings.k8s, settings.targetCpu),
           },
         },
       });
@@ -153,7 +158,34 @@ export class Istiod extends Construct {
         name: this.name,
         namespaced: true,
         labels: pilotLabels(ctx, { app: 'istiod', istio: 'pilot' }),
-        body: { spec: { minAvailable: 1, selector: { matchLabels: selector } } },
+        body: { spec: { ...renderDisruptionBudget(settings.k8s), selector: { matchLabels: selector } } },
+      });
+    }
+
+    if (settings.networkPolicy) {
+      const tcp = (port: number) => ({ port, protocol: 'TCP' });
+      this.networkPolicy = apiObject(this, 'NetworkPolicy', ctx, SyncWave.CONTROL_PLANE, {
+        apiVersion: 'networking.k8s.io/v1',
+        kind: 'NetworkPolicy',
+        name: this.name,
+        namespaced: true,
+        labels: pilotLabels(ctx, { app: 'istiod', istio: 'pilot' }),
+        body: {
+          spec: {
+            podSelector: { matchLabels: { 'app': 'istiod', 'istio.io/rev': revLabel(ctx) } },
+            policyTypes: ['Ingress', 'Egress'],
+            ingress: [
+              // admission webhooks, called by the API server from outside the pod network
+              { ports: [tcp(15017)] },
+              // xDS and certificates for every proxy of the mesh
+              { ports: [tcp(15010), tcp(15012)] },
+              // metrics
+              { ports: [tcp(15014)] },
+            ],
+            // the API server, remote clusters, JWKS servers: anywhere
+            egress: [{}],
+          },
+        },
       });
     }
 
@@ -191,9 +223,9 @@ export class Istiod extends Construct {
     }
     annotations['sidecar.istio.io/inject'] = 'false';
 
-    return {
+    const spec = {
       ...(s.autoscale ? {} : { replicas: s.replicas }),
-      strategy: { rollingUpdate: { maxSurge: '100%', maxUnavailable: '25%' } },
+      strategy: renderDeploymentStrategy(s.k8s, '100%', '25%'),
       selector: { matchLabels },
       template: {
         metadata: {
@@ -273,5 +305,8 @@ export class Istiod extends Construct {
         },
       },
     };
+    // the Service selects the pods too: its labels are the pods' identity
+    applyToPodTemplate(this, 'istiod', spec.template as unknown as PodTemplateJson, 'discovery', { ...istiodSelector(ctx), ...matchLabels }, s.k8s);
+    return spec;
   }
 }

@@ -91,7 +91,7 @@ export interface SidecarInjectorOptions {
   /**
    * Additional Go templates, by name, that pods can request with `inject.istio.io/templates`.
    * They cannot replace the library's own templates: `sidecar`, `gateway`, `grpc-simple`,
-   * `grpc-agent`, `waypoint` and `kube-gateway`.
+   * `grpc-agent`, `waypoint`, `kube-gateway` and `agentgateway`.
    *
    * @default - none
    */

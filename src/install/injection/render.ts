@@ -6,13 +6,16 @@
  */
 import { Duration } from 'cdk8s';
 import { IConstruct } from 'constructs';
+import { UPSTREAM_INJECTOR_VALUES } from '../../../imports/install/injector-values';
 import {
   assertUnique, check, compact, fail, validateDnsLabel, validateEnum, validateInteger, validateIpOrCidr, validateLabelKey, validateLabels,
   validateLabelValue,
 } from '../../core/validation';
 import { ComputeResources, renderComputeResources, validateComputeResources } from '../compute-resources';
 import { CniProvider } from '../istio-cni';
+import { sortKeys } from '../install-context';
 import { AGENT_STATUS_PORT, TOKEN_AUDIENCE } from '../proxy-facts';
+import { agentgatewayTemplate } from './agentgateway-template';
 import { gatewayTemplate } from './gateway-template';
 import { grpcAgentTemplate, grpcSimpleTemplate } from './grpc-templates';
 import type { InjectionSelector, SidecarInjectorOptions } from './injection-config';
@@ -23,7 +26,8 @@ import { waypointTemplate } from './waypoint-template';
 /**
  * The templates this library writes, by name: pods request `sidecar` (the default), `gateway`,
  * `grpc-agent` or `grpc-simple` with `inject.istio.io/templates`; istiod's gateway controller
- * deploys Gateways of class `istio` from `kube-gateway` and of class `istio-waypoint` from `waypoint`.
+ * deploys Gateways of class `istio` from `kube-gateway` and of class `istio-waypoint` from `waypoint`,
+ * and its agentgateway controller its Gateways from `agentgateway`.
  */
 export const BUILT_IN_TEMPLATES: Readonly<Record<string, () => string>> = {
   'sidecar': sidecarTemplate,
@@ -32,6 +36,7 @@ export const BUILT_IN_TEMPLATES: Readonly<Record<string, () => string>> = {
   'grpc-agent': grpcAgentTemplate,
   'waypoint': waypointTemplate,
   'kube-gateway': kubeGatewayTemplate,
+  'agentgateway': agentgatewayTemplate,
 };
 
 const DEFAULT_PROXY_RESOURCES: ComputeResources = {
@@ -189,9 +194,24 @@ export function renderInjectionConfig(options: SidecarInjectorOptions = {}, scop
   return lines.join('\n') + '\n';
 }
 
+/** Values that are one Kubernetes object each: the installation's replaces upstream's whole. */
+const ATOMIC_VALUES = new Set(['resources', 'affinity', 'nodeSelector', 'seccompProfile', 'securityContext', 'env', 'injectedAnnotations']);
+
+/** `over` laid on `base`: mappings merge key by key, anything else (lists, scalars, atomic values) replaces. */
+function overlay(base: unknown, over: unknown): unknown {
+  const isMap = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
+  if (!isMap(base) || !isMap(over)) return over;
+  const out: Record<string, unknown> = { ...base };
+  for (const [key, value] of Object.entries(over)) {
+    out[key] = key in base && !ATOMIC_VALUES.has(key) ? overlay(base[key], value) : value;
+  }
+  return out;
+}
+
 /**
- * The `values` key of ConfigMap `istio-sidecar-injector`: exactly the values the templates and
- * istiod's image resolution read, as JSON.
+ * The `values` key of ConfigMap `istio-sidecar-injector`, as JSON: every value upstream writes
+ * there (custom templates written for upstream may read any of them), with what this
+ * installation decides laid over upstream's defaults.
  */
 export function renderInjectionValues(options: SidecarInjectorOptions = {}, scope?: IConstruct): string {
   validateOptions(scope, options);
@@ -241,6 +261,8 @@ export function renderInjectionValues(options: SidecarInjectorOptions = {}, scop
       proxy_init: { forceApplyIptables: false, image: 'proxyv2' },
       sds: { token: { aud: TOKEN_AUDIENCE } },
       sts: { servicePort: 0 },
+      // the agentgateway template reads it; upstream writes no value, which leaves the template nothing to read
+      agentgateway: { image: '' },
       tag: o.tag ?? '1.30.3',
       ...(o.trustDomain !== undefined ? { trustDomain: o.trustDomain } : {}),
       variant: o.variant ?? '',
@@ -256,7 +278,7 @@ export function renderInjectionValues(options: SidecarInjectorOptions = {}, scop
     revision: o.revision ?? '',
     sidecarInjectorWebhook: { rewriteAppHTTPProbe: o.rewriteAppHttpProbes ?? true },
   };
-  return JSON.stringify(values, undefined, 2);
+  return JSON.stringify(sortKeys(overlay(UPSTREAM_INJECTOR_VALUES, values)), undefined, 2);
 }
 
 /** Throws the standard error for an unknown template (used by callers that pick templates by name). */
