@@ -12,8 +12,8 @@ import {
   validateLabelValue,
 } from '../../core/validation';
 import { ComputeResources, renderComputeResources, validateComputeResources } from '../compute-resources';
-import { CniProvider } from '../istio-cni';
 import { sortKeys } from '../install-context';
+import { CniProvider } from '../istio-cni';
 import { AGENT_STATUS_PORT, TOKEN_AUDIENCE } from '../proxy-facts';
 import { agentgatewayTemplate } from './agentgateway-template';
 import { gatewayTemplate } from './gateway-template';
