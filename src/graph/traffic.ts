@@ -41,6 +41,14 @@ export function addTraffic(b: GraphBuilder, model: MeshModel): void {
     addService(b, svc);
     for (const w of model.workloadsOf(svc)) b.edge(id, addWorkload(b, model, w), 'select', []);
   }
+  // The pods of routed Services that no route reaches: a canary left out, an old version.
+  for (const w of model.workloadList) {
+    if (!real(w.resource) || b.has(workloadId(w))) continue;
+    const services = model.servicesSelecting(w).filter(s => real(s.resource));
+    if (services.length === 0) continue;
+    addWorkload(b, model, w);
+    if (services.every(s => routedHosts.has(s.host))) b.get(workloadId(w))!.label.push('no route leads here');
+  }
 }
 
 function addGateway(b: GraphBuilder, model: MeshModel, gateway: Resource): void {
