@@ -111,7 +111,7 @@ describe('bookinfo example: files and apply order', () => {
   test('re-synth is byte-identical', () => {
     const first = synthToDisk();
     const second = synthToDisk();
-    const read = (dir: string) => readdirSync(dir).sort().map(f => [f, readFileSync(join(dir, f), 'utf-8')]);
+    const read = (d: string) => readdirSync(d).sort().map(f => [f, readFileSync(join(d, f), 'utf-8')]);
     expect(read(second.dir)).toEqual(read(first.dir));
   });
 

@@ -2,9 +2,9 @@
  * The mesh graph of each bookinfo scenario (examples/bookinfo, BOOKINFO_SCENARIO): which
  * nodes, edges and labels a reviewer sees.
  */
+import { bookinfoGraph, edgeLines, nodeNamed, routesFrom } from './support/graph-helpers';
 import { Scenario, SCENARIOS } from '../examples/bookinfo/scenarios';
 import { Graph } from '../src/graph/graph';
-import { bookinfoGraph, edgeLines, nodeNamed, routesFrom } from './support/graph-helpers';
 
 const V1 = (svc: string) => `bookinfo/${svc} subset v1`;
 const ALL_V1 = {

@@ -3,28 +3,32 @@
  * Gateways, wildcard hosts, route labels, the security overlay, findings, splitting, the
  * renderers, synthesis and the command.
  */
-import { mkdtempSync, readdirSync, readFileSync } from 'fs';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
 import { App, Chart } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { Destination, Gateway, GatewaySelector, MeshGraph, MeshGraphSplit, PortProtocol, VirtualService } from '../src';
+import { edgeLines, graphOf, nodeNamed, routesFrom } from './support/graph-helpers';
+import { runGraphCommand } from '../src/graph/command';
 import { renderDot } from '../src/graph/dot';
 import { renderMermaid } from '../src/graph/mermaid';
 import { split } from '../src/graph/split';
-import { runGraphCommand } from '../src/graph/command';
-import { edgeLines, graphOf, nodeNamed, routesFrom } from './support/graph-helpers';
 
 const meta = (name: string, namespace: string) => ({ name, namespace });
 const deployment = (name: string, namespace: string, labels: Record<string, string>, sa?: string) => ({
-  apiVersion: 'apps/v1', kind: 'Deployment', metadata: meta(name, namespace),
+  apiVersion: 'apps/v1',
+  kind: 'Deployment',
+  metadata: meta(name, namespace),
   spec: { selector: { matchLabels: labels }, template: { metadata: { labels }, spec: { serviceAccountName: sa, containers: [{ name: 'app', image: 'app' }] } } },
 });
 const service = (name: string, namespace: string, selector: Record<string, string>, port = 80) => ({
   apiVersion: 'v1', kind: 'Service', metadata: meta(name, namespace), spec: { selector, ports: [{ name: 'http', port }] },
 });
 const gateway = (name: string, namespace: string, hosts: string[]) => ({
-  apiVersion: 'networking.istio.io/v1', kind: 'Gateway', metadata: meta(name, namespace),
+  apiVersion: 'networking.istio.io/v1',
+  kind: 'Gateway',
+  metadata: meta(name, namespace),
   spec: { selector: { istio: 'ingressgateway' }, servers: [{ port: { number: 80, name: 'http', protocol: 'HTTP' }, hosts }] },
 });
 const vs = (name: string, namespace: string, spec: any) => ({ apiVersion: 'networking.istio.io/v1', kind: 'VirtualService', metadata: meta(name, namespace), spec });
@@ -42,7 +46,8 @@ describe('delegate VirtualServices', () => {
     ...shop,
     gateway('public', 'istio-system', ['*/shop.example.com']),
     vs('root', 'istio-system', {
-      hosts: ['shop.example.com'], gateways: ['public'],
+      hosts: ['shop.example.com'],
+      gateways: ['public'],
       http: [{ match: [{ uri: { prefix: '/api' } }], delegate: { name: 'api-routes', namespace: 'shop' } }, { route: [{ destination: { host: 'web.shop.svc.cluster.local' } }] }],
     }),
     vs('api-routes', 'shop', { http: [{ route: [{ destination: { host: 'api' } }] }] }),
@@ -119,8 +124,11 @@ describe('route labels', () => {
         {
           match: [{ method: { exact: 'GET' }, headers: { 'x-canary': { regex: 'yes|true' } } }],
           route: [{ destination: { host: 'api', subset: 'v1' }, weight: 1 }, { destination: { host: 'api', subset: 'v2' }, weight: 3 }],
-          mirror: { host: 'web' }, mirrorPercentage: { value: 5 },
-          timeout: '2s', retries: { attempts: 3, perTryTimeout: '500ms', retryOn: '5xx' }, rewrite: { uri: '/v2' },
+          mirror: { host: 'web' },
+          mirrorPercentage: { value: 5 },
+          timeout: '2s',
+          retries: { attempts: 3, perTryTimeout: '500ms', retryOn: '5xx' },
+          rewrite: { uri: '/v2' },
         },
         { route: [{ destination: { host: 'api', subset: 'v9' } }] },
       ],
@@ -271,7 +279,7 @@ describe('synthesis', () => {
 
 describe('cdk8s-istio graph', () => {
   const dir = mkdtempSync(join(tmpdir(), 'graph-cli-'));
-  require('fs').writeFileSync(join(dir, 'shop.yaml'), [...shop, vs('api', 'shop', { hosts: ['api'], http: [{ route: [{ destination: { host: 'api' } }] }] })]
+  writeFileSync(join(dir, 'shop.yaml'), [...shop, vs('api', 'shop', { hosts: ['api'], http: [{ route: [{ destination: { host: 'api' } }] }] })]
     .map(o => JSON.stringify(o)).join('\n---\n'));
   const run = (...argv: string[]) => {
     let stdout = '';

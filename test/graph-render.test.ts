@@ -6,10 +6,10 @@
  * Skipped, and says so, when no browser is installed, unless CDK8S_ISTIO_REQUIRE_BROWSER is
  * set (as .ci/run sets it, after installing chromium).
  */
-import { Scenario, SCENARIOS } from '../examples/bookinfo/scenarios';
-import { mermaidBlocks } from '../src/graph/markdown';
 import { bookinfoGraph } from './support/graph-helpers';
 import { findBrowser, MermaidRenderer } from './support/mermaid-browser';
+import { Scenario, SCENARIOS } from '../examples/bookinfo/scenarios';
+import { mermaidBlocks } from '../src/graph/markdown';
 
 const browser = findBrowser();
 if (!browser) {

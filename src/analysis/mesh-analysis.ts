@@ -1,12 +1,12 @@
 import { ApiObject } from 'cdk8s';
 import { IConstruct } from 'constructs';
-import { AppRun, hookGraphs } from '../graph/synth-hook';
 import { analyzeObjects } from './analyze';
 import { CODES, defaultLevel } from './codes';
 import { Finding } from './context';
 import { AnalysisLevel, reaches } from './level';
 import { AnalysisMessage } from './message';
 import { MeshModel, ModelInput } from './model';
+import { AppRun, hookGraphs } from '../graph/synth-hook';
 
 /** Settings of the synth-time analysis of an app. */
 export interface MeshAnalysisOptions {

@@ -1,7 +1,3 @@
-import { analyzeObjects } from '../analysis/analyze';
-import { CommandIo, expand, readObjects } from '../analysis/command';
-import { ModelInput } from '../analysis/model';
-import { Resource } from '../analysis/resource';
 import { buildGraph } from './build';
 import { renderDot } from './dot';
 import { Graph } from './graph';
@@ -9,6 +5,10 @@ import { renderJson } from './json';
 import { renderMarkdown } from './markdown';
 import { renderMermaid } from './mermaid';
 import { DEFAULT_MAX_NODES, MeshGraphSplit, split } from './split';
+import { analyzeObjects } from '../analysis/analyze';
+import { CommandIo, expand, readObjects } from '../analysis/command';
+import { ModelInput } from '../analysis/model';
+import { Resource } from '../analysis/resource';
 
 /**
  * `cdk8s-istio graph`: the mesh graph of any YAML (a `dist/` of cdk8s, Helm output, files

@@ -3,14 +3,27 @@ import { Graph, GraphEdge, Marker, NodeKind } from './graph';
 /** A graph as Graphviz DOT: one cluster per namespace, the same labels as the Mermaid flowchart. Internal. */
 
 const SHAPES: Record<NodeKind, string> = {
-  'gateway': 'hexagon', 'mesh': 'circle', 'virtual-service': 'box, style="rounded"', 'service': 'box', 'subset': 'box, peripheries=2',
-  'external': 'parallelogram', 'workload': 'box, style="rounded,filled", fillcolor="#f1f3f4"', 'missing': 'cds', 'response': 'cds',
-  'principal': 'trapezium', 'namespace': 'box, style=dashed',
+  'gateway': 'hexagon',
+  'mesh': 'circle',
+  'virtual-service': 'box, style="rounded"',
+  'service': 'box',
+  'subset': 'box, peripheries=2',
+  'external': 'parallelogram',
+  'workload': 'box, style="rounded,filled", fillcolor="#f1f3f4"',
+  'missing': 'cds',
+  'response': 'cds',
+  'principal': 'trapezium',
+  'namespace': 'box, style=dashed',
 };
 
 const EDGE_STYLES: Record<GraphEdge['kind'], string> = {
-  bind: 'penwidth=2', route: '', delegate: '', mirror: 'style=dashed', select: '',
-  allow: 'style=dashed, color="#188038"', deny: 'style=dashed, color="#d93025"',
+  bind: 'penwidth=2',
+  route: '',
+  delegate: '',
+  mirror: 'style=dashed',
+  select: '',
+  allow: 'style=dashed, color="#188038"',
+  deny: 'style=dashed, color="#d93025"',
 };
 
 /** A DOT string literal. */

@@ -1,5 +1,5 @@
-import { AnalysisMessage } from '../analysis/message';
 import { Graph, Marker } from './graph';
+import { AnalysisMessage } from '../analysis/message';
 
 /**
  * Marks analysis messages where a reviewer looks: on the edge a message names (a route to

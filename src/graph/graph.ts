@@ -90,8 +90,17 @@ export const KIND_ORDER: readonly NodeKind[] = [
 /** A node id from its parts: letters, digits and `_` only, so every renderer takes it as is. */
 export function nodeId(kind: NodeKind, ...parts: string[]): string {
   const prefix: Record<NodeKind, string> = {
-    'gateway': 'gw', 'mesh': 'mesh', 'virtual-service': 'vs', 'service': 'svc', 'subset': 'subset', 'external': 'ext',
-    'workload': 'wl', 'missing': 'missing', 'response': 'resp', 'principal': 'src', 'namespace': 'ns',
+    'gateway': 'gw',
+    'mesh': 'mesh',
+    'virtual-service': 'vs',
+    'service': 'svc',
+    'subset': 'subset',
+    'external': 'ext',
+    'workload': 'wl',
+    'missing': 'missing',
+    'response': 'resp',
+    'principal': 'src',
+    'namespace': 'ns',
   };
   return [prefix[kind], ...parts].join('_').replace(/[^A-Za-z0-9_]/g, '_');
 }

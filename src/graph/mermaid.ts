@@ -36,8 +36,17 @@ const CLASSES: Array<[string, string]> = [
 ];
 
 const CLASS_OF: Record<NodeKind, string> = {
-  'gateway': 'gateway', 'mesh': 'mesh', 'virtual-service': 'vs', 'service': 'dest', 'subset': 'dest', 'external': 'dest',
-  'workload': 'workload', 'missing': 'error', 'response': 'dest', 'principal': 'source', 'namespace': 'source',
+  'gateway': 'gateway',
+  'mesh': 'mesh',
+  'virtual-service': 'vs',
+  'service': 'dest',
+  'subset': 'dest',
+  'external': 'dest',
+  'workload': 'workload',
+  'missing': 'error',
+  'response': 'dest',
+  'principal': 'source',
+  'namespace': 'source',
 };
 
 /** Text inside a quoted Mermaid label: `"`, `<`, `>` and `#` as entities, lines joined with `<br/>`. */

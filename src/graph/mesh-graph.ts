@@ -1,8 +1,8 @@
 import { App } from 'cdk8s';
 import { IConstruct } from 'constructs';
-import { MeshAnalysis } from '../analysis/mesh-analysis';
 import { DEFAULT_MAX_NODES, MeshGraphSplit } from './split';
 import { appRunOf, chartGraphs, graphSettings } from './synth-hook';
+import { MeshAnalysis } from '../analysis/mesh-analysis';
 
 /** Settings of the mesh graph written at synthesis. */
 export interface MeshGraphOptions {
@@ -64,7 +64,7 @@ export class MeshGraph {
    * The Markdown that synthesis writes for each chart of the app `scope` belongs to, by
    * file name, analyzing the app now. Written whether or not the graph is enabled.
    */
-  public static render(scope: IConstruct): Record<string, string> {
+  public static render(scope: IConstruct): { [file: string]: string } {
     const root = scope.node.root;
     if (!(root instanceof App)) throw new Error('MeshGraph.render: the scope must belong to a cdk8s App');
     MeshAnalysis.analyze(root);

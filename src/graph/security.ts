@@ -1,8 +1,8 @@
-import { MeshModel, selectorOf } from '../analysis/model';
-import { isObject, Json, objects, Resource, strings } from '../analysis/resource';
 import { GraphBuilder } from './builder';
 import { nodeId } from './graph';
 import { addWorkload } from './traffic';
+import { MeshModel, selectorOf } from '../analysis/model';
+import { isObject, Json, objects, Resource, strings } from '../analysis/resource';
 
 /**
  * The security overlay: each namespace's mutual TLS mode and whether it denies by default,
@@ -59,7 +59,9 @@ function targetsOf(b: GraphBuilder, model: MeshModel, policy: Resource): string[
     return [id];
   }
   const selector = selectorOf(policy.spec.selector)!;
-  const workloads = policy.namespace === model.rootNamespace ? model.workloads.selectAll(selector) : model.selectWorkloads(policy.namespace!, selector);
+  const workloads = policy.namespace === model.rootNamespace
+    ? model.workloads.selectAll(selector)
+    : model.selectWorkloads(policy.namespace!, selector);
   return workloads.filter(w => !model.assumed.has(w.resource)).map(w => addWorkload(b, model, w));
 }
 

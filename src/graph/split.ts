@@ -122,7 +122,9 @@ function pathGraph(graph: Graph, title: string, core: Set<string>, binds: GraphE
   const nodes: GraphNode[] = graph.nodes.filter(n => ids.has(n.id));
   const resources = new Set(nodes.flatMap(n => n.resources));
   return {
-    title, nodes, edges,
+    title,
+    nodes,
+    edges,
     namespaces: graph.namespaces.filter(ns => nodes.some(n => n.namespace === ns.name)),
     findings: graph.findings.filter(f => resources.has(f.resource)),
   };

@@ -2,11 +2,11 @@ import { writeFileSync } from 'fs';
 import { join } from 'path';
 import { ApiObject, App, Chart, Names, YamlOutputType } from 'cdk8s';
 import { IConstruct } from 'constructs';
-import { AnalysisMessage } from '../analysis/message';
-import { MeshModel } from '../analysis/model';
 import { buildGraph } from './build';
 import { renderMarkdown } from './markdown';
 import { DEFAULT_MAX_NODES, MeshGraphSplit, restrictTo, split } from './split';
+import { AnalysisMessage } from '../analysis/message';
+import { MeshModel } from '../analysis/model';
 
 /**
  * Writes the mesh graph of each chart next to its YAML when an App is synthesized:

@@ -1,10 +1,10 @@
+import { GraphBuilder } from './builder';
+import { nodeId } from './graph';
+import { behaviourLines, matchLines, mirrorsOf, responseLines, shareOf } from './route-labels';
 import { gatewaysOf, resolveGatewayName } from '../analysis/analyzers/virtual-service';
 import { intersects, serviceOf, splitServerHost, toFqdn } from '../analysis/hosts';
 import { MeshModel, RegistryHost, selectorOf, Workload } from '../analysis/model';
 import { isObject, Json, objects, Resource, strings } from '../analysis/resource';
-import { GraphBuilder } from './builder';
-import { nodeId } from './graph';
-import { behaviourLines, matchLines, mirrorsOf, responseLines, shareOf } from './route-labels';
 
 /**
  * The traffic graph: ingress Gateways (their ports and hosts) and the mesh bind

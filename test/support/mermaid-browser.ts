@@ -27,7 +27,7 @@ export class MermaidRenderer {
     const page = await renderer.page();
     await page.setContent('<!doctype html><html><body><div id="out"></div></body></html>');
     await page.addScriptTag({ path: require.resolve('mermaid/dist/mermaid.min.js') });
-    await page.evaluate(() => (window as any).mermaid.initialize({ startOnLoad: false, securityLevel: 'strict' }));
+    await page.evaluate(() => (globalThis as any).mermaid.initialize({ startOnLoad: false, securityLevel: 'strict' }));
     return renderer;
   }
 
@@ -45,7 +45,7 @@ export class MermaidRenderer {
     const page = await this.page();
     const id = `diagram${this.counter++}`;
     return page.evaluate(async (text: string, elementId: string) => {
-      const { svg } = await (window as any).mermaid.render(elementId, text);
+      const { svg } = await (globalThis as any).mermaid.render(elementId, text);
       return svg as string;
     }, source, id);
   }
