@@ -3,6 +3,7 @@
  * nodes, edges and labels a reviewer sees.
  */
 import { bookinfoGraph, edgeLines, nodeNamed, routesFrom } from './support/graph-helpers';
+import { BookinfoIngress, GATEWAY_API_SCENARIOS } from '../examples/bookinfo/bookinfo-gateway-api';
 import { Scenario, SCENARIOS } from '../examples/bookinfo/scenarios';
 import { Graph } from '../src/graph/graph';
 
@@ -121,4 +122,42 @@ test('the Markdown of each chart holds only what that chart defines (and what it
 
 test('the graph is deterministic: the same app gives byte-identical Markdown', () => {
   expect(bookinfoGraph(Scenario.RATINGS_DELAY).markdown).toEqual(bookinfoGraph(Scenario.RATINGS_DELAY).markdown);
+});
+
+/** The Gateway API style (BOOKINFO_INGRESS=gateway-api): where the reviews HTTPRoute sends calls. */
+const GATEWAY_API_REVIEWS: Record<string, string[] | undefined> = {
+  [Scenario.DEFAULT]: undefined,
+  [Scenario.PERMISSIVE]: undefined,
+  [Scenario.ALL_V1]: ['Service bookinfo/reviews-v1: port 9080'],
+  [Scenario.JASON_V2]: ['Service bookinfo/reviews-v2: header end-user = jason | port 9080', 'Service bookinfo/reviews-v1: otherwise | port 9080'],
+  [Scenario.REVIEWS_50_50_V3]: ['Service bookinfo/reviews-v1: 50% | port 9080', 'Service bookinfo/reviews-v3: 50% | port 9080'],
+  [Scenario.REVIEWS_80_20]: ['Service bookinfo/reviews-v1: 80% | port 9080', 'Service bookinfo/reviews-v2: 20% | port 9080'],
+  [Scenario.REVIEWS_90_10]: ['Service bookinfo/reviews-v1: 90% | port 9080', 'Service bookinfo/reviews-v2: 10% | port 9080'],
+  [Scenario.REVIEWS_V3]: ['Service bookinfo/reviews-v3: port 9080'],
+};
+
+test('the Gateway API table covers every scenario that style supports', () => {
+  expect(Object.keys(GATEWAY_API_REVIEWS).sort()).toEqual([...GATEWAY_API_SCENARIOS].sort());
+});
+
+describe.each(GATEWAY_API_SCENARIOS)('bookinfo on the Gateway API, scenario %s', scenario => {
+  let graph: Graph;
+  beforeAll(() => {
+    graph = bookinfoGraph(scenario, BookinfoIngress.GATEWAY_API).graph;
+  });
+
+  test('the Gateway (class istio, listener http) binds the ingress HTTPRoute to productpage', () => {
+    expect(nodeNamed(graph, 'Gateway bookinfo/bookinfo-gateway').label).toEqual(['Gateway bookinfo/bookinfo-gateway', 'class istio', ':80 HTTP *']);
+    expect(edgeLines(graph, 'bind').filter(l => l.startsWith('Gateway'))).toEqual(['Gateway bookinfo/bookinfo-gateway -> HTTPRoute bookinfo/bookinfo: * | listener http']);
+    expect(edgeLines(graph, 'route').filter(l => l.startsWith('HTTPRoute bookinfo/bookinfo ->'))).toEqual([
+      'HTTPRoute bookinfo/bookinfo -> Service bookinfo/productpage: path = /productpage | or path prefix /static | or path = /login | or path = /logout | or path prefix /api/v1/products | port 9080',
+    ]);
+  });
+
+  test('mesh (GAMMA) routes: the reviews HTTPRoute, bound to the reviews Service, and where it sends calls', () => {
+    const expected = GATEWAY_API_REVIEWS[scenario];
+    const prefix = 'HTTPRoute bookinfo/reviews -> ';
+    expect(edgeLines(graph, 'route').filter(l => l.startsWith(prefix)).map(l => l.slice(prefix.length))).toEqual(expected ?? []);
+    expect(edgeLines(graph, 'bind').filter(l => l.startsWith('mesh')).includes('mesh -> HTTPRoute bookinfo/reviews: reviews')).toBe(expected !== undefined);
+  });
 });

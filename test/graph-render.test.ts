@@ -8,6 +8,7 @@
  */
 import { bookinfoGraph } from './support/graph-helpers';
 import { findBrowser, MermaidRenderer } from './support/mermaid-browser';
+import { BookinfoIngress } from '../examples/bookinfo/bookinfo-gateway-api';
 import { Scenario, SCENARIOS } from '../examples/bookinfo/scenarios';
 import { mermaidBlocks } from '../src/graph/markdown';
 
@@ -68,6 +69,14 @@ maybe('Mermaid renders every bookinfo scenario in a headless browser', () => {
           }
         }
       }
+    }
+  }, 60_000);
+
+  test('the Gateway API style renders too', async () => {
+    const { markdown } = bookinfoGraph(Scenario.REVIEWS_90_10, BookinfoIngress.GATEWAY_API);
+    const svg = await renderer.render(mermaidBlocks(markdown['03-bookinfo.mesh.md'])[0]);
+    for (const label of ['Gateway bookinfo/bookinfo-gateway', 'HTTPRoute bookinfo/reviews', 'Service bookinfo/reviews-v2', '90%', '10%']) {
+      expect(svg).toContain(label);
     }
   }, 60_000);
 });

@@ -6,6 +6,7 @@ const SHAPES: Record<NodeKind, string> = {
   'gateway': 'hexagon',
   'mesh': 'circle',
   'virtual-service': 'box, style="rounded"',
+  'route': 'box, style="rounded"',
   'service': 'box',
   'subset': 'box, peripheries=2',
   'external': 'parallelogram',

@@ -9,6 +9,7 @@ export type NodeKind =
   | 'gateway' // an Istio Gateway: its servers' ports and hosts
   | 'mesh' // calls between sidecars (VirtualServices bound to the mesh)
   | 'virtual-service'
+  | 'route' // a Gateway API route (HTTPRoute, GRPCRoute, TLSRoute, TCPRoute, UDPRoute)
   | 'service' // a Kubernetes Service routed to without a subset (or not routed at all)
   | 'subset' // a DestinationRule subset of a Service
   | 'external' // a ServiceEntry host
@@ -84,7 +85,7 @@ export interface Graph {
 
 /** Where kinds go, left to right: ingress first, workloads and sources last. */
 export const KIND_ORDER: readonly NodeKind[] = [
-  'gateway', 'mesh', 'virtual-service', 'service', 'subset', 'external', 'missing', 'response', 'workload', 'namespace', 'principal',
+  'gateway', 'mesh', 'virtual-service', 'route', 'service', 'subset', 'external', 'missing', 'response', 'workload', 'namespace', 'principal',
 ];
 
 /** A node id from its parts: letters, digits and `_` only, so every renderer takes it as is. */
@@ -93,6 +94,7 @@ export function nodeId(kind: NodeKind, ...parts: string[]): string {
     'gateway': 'gw',
     'mesh': 'mesh',
     'virtual-service': 'vs',
+    'route': 'route',
     'service': 'svc',
     'subset': 'subset',
     'external': 'ext',

@@ -10,6 +10,7 @@ const SHAPES: Record<NodeKind, [string, string]> = {
   'gateway': ['{{', '}}'],
   'mesh': ['((', '))'],
   'virtual-service': ['([', '])'],
+  'route': ['([', '])'],
   'service': ['[', ']'],
   'subset': ['[[', ']]'],
   'external': ['[/', '/]'],
@@ -38,6 +39,7 @@ const CLASSES: Array<[string, string]> = [
 const CLASS_OF: Record<NodeKind, string> = {
   'gateway': 'gateway',
   'mesh': 'mesh',
+  'route': 'vs',
   'virtual-service': 'vs',
   'service': 'dest',
   'subset': 'dest',

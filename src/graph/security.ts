@@ -1,6 +1,6 @@
 import { GraphBuilder } from './builder';
 import { nodeId } from './graph';
-import { addWorkload } from './traffic';
+import { addWorkload } from './nodes';
 import { MeshModel, selectorOf } from '../analysis/model';
 import { isObject, Json, objects, Resource, strings } from '../analysis/resource';
 

@@ -1,9 +1,11 @@
 import { GraphBuilder } from './builder';
+import { addGatewayApi } from './gateway-api';
 import { nodeId } from './graph';
+import { addExternal, addService, addWorkload, externalId, gatewayId, serviceId, vsId, workloadId } from './nodes';
 import { behaviourLines, matchLines, mirrorsOf, responseLines, shareOf } from './route-labels';
 import { gatewaysOf, resolveGatewayName } from '../analysis/analyzers/virtual-service';
 import { intersects, serviceOf, splitServerHost, toFqdn } from '../analysis/hosts';
-import { MeshModel, RegistryHost, selectorOf, Workload } from '../analysis/model';
+import { MeshModel, selectorOf } from '../analysis/model';
 import { isObject, Json, objects, Resource, strings } from '../analysis/resource';
 
 /**
@@ -13,6 +15,7 @@ import { isObject, Json, objects, Resource, strings } from '../analysis/resource
  */
 export function addTraffic(b: GraphBuilder, model: MeshModel): void {
   const real = (r: Resource) => !model.assumed.has(r);
+  const meshRouted = addGatewayApi(b, model);
   for (const gateway of model.istio('Gateway').filter(real)) addGateway(b, model, gateway);
 
   const virtualServices = model.istio('VirtualService').filter(real);
@@ -32,8 +35,8 @@ export function addTraffic(b: GraphBuilder, model: MeshModel): void {
 
   // Services no VirtualService routes (calls reach every pod of the Service), and Services
   // routed to without a subset, with the workloads they select.
-  const routedHosts = new Set(virtualServices.filter(vs => !delegates.has(vs.fullName))
-    .flatMap(vs => strings(vs.spec.hosts).map(h => toFqdn(h, vs.namespace!))));
+  const routedHosts = new Set([...meshRouted, ...virtualServices.filter(vs => !delegates.has(vs.fullName))
+    .flatMap(vs => strings(vs.spec.hosts).map(h => toFqdn(h, vs.namespace!)))]);
   for (const svc of model.allServices()) {
     if (!real(svc.resource) || !svc.selector) continue;
     const id = serviceId(svc);
@@ -183,35 +186,7 @@ function destination(b: GraphBuilder, model: MeshModel, vs: Resource, d: Json): 
   return { id, port, mentions };
 }
 
-function addService(b: GraphBuilder, svc: RegistryHost): void {
-  const ports = svc.ports.map(p => `${p.number}${p.name ? `/${p.name}` : ''}`).join(' ');
-  b.node(serviceId(svc), 'service', [`Service ${svc.resource.fullName}`, ...(ports ? [`ports ${ports}`] : [])], svc.resource.namespace, [svc.resource.ref]);
-}
-
-function addExternal(b: GraphBuilder, entry: RegistryHost): void {
-  const location = typeof entry.resource.spec.location === 'string' ? entry.resource.spec.location : 'MESH_EXTERNAL';
-  b.node(externalId(entry), 'external', [`ServiceEntry ${entry.resource.fullName}`, entry.host, location], entry.resource.namespace, [entry.resource.ref]);
-}
-
-/** A workload node, with its effective mutual TLS mode. */
-export function addWorkload(b: GraphBuilder, model: MeshModel, w: Workload): string {
-  const id = workloadId(w);
-  if (b.has(id)) return id;
-  const mtls = model.mtlsOf(w);
-  const ports = mtls.ports.map(p => `port ${p.port} ${p.mode}`);
-  const account = typeof w.podSpec.serviceAccountName === 'string' ? [`sa ${w.podSpec.serviceAccountName}`] : [];
-  b.node(id, 'workload', [`${w.resource.kind} ${w.resource.fullName}`, `mTLS ${mtls.mode}${ports.length ? `, ${ports.join(', ')}` : ''}`, ...account],
-    w.namespace, [w.resource.ref]);
-  return id;
-}
-
 function vsLabel(vs: Resource, delegate: boolean): string[] {
   const hosts = strings(vs.spec.hosts);
   return [`VirtualService ${vs.fullName}`, ...(delegate ? ['delegate'] : hosts.length ? [`hosts ${hosts.join(' ')}`] : [])];
 }
-
-export const vsId = (vs: Resource) => nodeId('virtual-service', vs.namespace!, vs.name);
-export const gatewayId = (namespace: string, name: string) => nodeId('gateway', namespace, name);
-export const serviceId = (svc: RegistryHost) => nodeId('service', svc.resource.namespace!, svc.resource.name);
-export const externalId = (entry: RegistryHost) => nodeId('external', entry.resource.namespace!, entry.resource.name, entry.host);
-export const workloadId = (w: Workload) => nodeId('workload', w.namespace, w.resource.kind, w.resource.name);

@@ -1,4 +1,5 @@
 import { App, Testing } from 'cdk8s';
+import { BookinfoIngress } from '../../examples/bookinfo/bookinfo-gateway-api';
 import { addBookinfoStack } from '../../examples/bookinfo/bookinfo-stack';
 import { Scenario } from '../../examples/bookinfo/scenarios';
 import { MeshAnalysis, MeshGraph } from '../../src';
@@ -8,9 +9,9 @@ import { Graph, GraphNode } from '../../src/graph/graph';
 import { appRunOf } from '../../src/graph/synth-hook';
 
 /** The mesh graph of the bookinfo example for a scenario, and the Markdown synthesis writes per chart. */
-export function bookinfoGraph(scenario: Scenario): { graph: Graph; markdown: Record<string, string> } {
+export function bookinfoGraph(scenario: Scenario, ingress?: BookinfoIngress): { graph: Graph; markdown: Record<string, string> } {
   const app = Testing.app();
-  addBookinfoStack(app, { scenario });
+  addBookinfoStack(app, { scenario, ingress });
   return graphOfApp(app);
 }
 
