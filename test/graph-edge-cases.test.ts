@@ -8,11 +8,12 @@ import { tmpdir } from 'os';
 import { join } from 'path';
 import { App, Chart } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
+import * as fc from 'fast-check';
 import { Destination, Gateway, GatewaySelector, MeshGraph, MeshGraphSplit, PortProtocol, VirtualService } from '../src';
 import { edgeLines, graphOf, nodeNamed, routesFrom } from './support/graph-helpers';
 import { runGraphCommand } from '../src/graph/command';
 import { renderDot } from '../src/graph/dot';
-import { renderMermaid } from '../src/graph/mermaid';
+import { mermaidText, renderMermaid } from '../src/graph/mermaid';
 import { split } from '../src/graph/split';
 
 const meta = (name: string, namespace: string) => ({ name, namespace });
@@ -298,5 +299,36 @@ describe('cdk8s-istio graph', () => {
     const r = run('--format', 'png', dir);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/--format "png" is invalid: use mermaid, dot, json or markdown/);
+  });
+});
+
+describe('properties (fast-check, seed 12)', () => {
+  const params = { seed: 12, numRuns: 200 };
+
+  test('Mermaid label text never closes its quotes or opens a tag, and reads back as written', () => {
+    fc.assert(fc.property(fc.array(fc.string({ maxLength: 30 }), { minLength: 1, maxLength: 4 }), lines => {
+      const text = mermaidText(lines);
+      expect(text.replace(/<br\/>/g, '')).not.toMatch(/["<>]/);
+      const back = text.split('<br/>').map(l => l.replace(/#quot;/g, '"').replace(/#lt;/g, '<').replace(/#gt;/g, '>').replace(/#35;/g, '#'));
+      expect(back).toEqual(lines);
+    }), params);
+  });
+
+  test('relative weights: the route shares of any weights add up to 100%', () => {
+    fc.assert(fc.property(fc.array(fc.integer({ min: 0, max: 1000 }), { minLength: 2, maxLength: 5 }).filter(w => w.some(x => x > 0)), weights => {
+      const graph = graphOf([...shop, vs('api', 'shop', { hosts: ['api'], http: [{ route: weights.map((weight, i) => ({ destination: { host: i % 2 ? 'web' : 'api', port: { number: 80 + i } }, weight })) }] })]);
+      const shares = graph.edges.filter(e => e.kind === 'route').map(e => Number(e.label[0].replace('%', '')));
+      expect(shares).toHaveLength(weights.length);
+      expect(Math.abs(shares.reduce((a, b) => a + b, 0) - 100)).toBeLessThan(0.5 * weights.length);
+    }), { ...params, numRuns: 50 });
+  });
+
+  test('fails for every maxNodes that is not a positive integer, and takes every one that is', () => {
+    fc.assert(fc.property(fc.oneof(fc.integer({ min: -1000, max: 0 }), fc.double({ noInteger: true })), bad => {
+      expect(() => MeshGraph.configure(new App(), { maxNodes: bad })).toThrow(/maxNodes .* is invalid: must be a positive integer/);
+    }), params);
+    fc.assert(fc.property(fc.integer({ min: 1, max: 10_000 }), good => {
+      expect(() => MeshGraph.configure(new App(), { maxNodes: good })).not.toThrow();
+    }), params);
   });
 });
