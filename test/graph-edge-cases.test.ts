@@ -12,6 +12,8 @@ import * as fc from 'fast-check';
 import { Destination, Gateway, GatewaySelector, MeshGraph, MeshGraphSplit, PortProtocol, VirtualService } from '../src';
 import { edgeLines, graphOf, nodeNamed, routesFrom } from './support/graph-helpers';
 import { runGraphCommand } from '../src/graph/command';
+import { MeshModel } from '../src/analysis/model';
+import { buildGraph } from '../src/graph/build';
 import { renderDot } from '../src/graph/dot';
 import { mermaidText, renderMermaid } from '../src/graph/mermaid';
 import { split } from '../src/graph/split';
@@ -329,6 +331,27 @@ describe('properties (fast-check, seed 12)', () => {
     }), params);
     fc.assert(fc.property(fc.integer({ min: 1, max: 10_000 }), good => {
       expect(() => MeshGraph.configure(new App(), { maxNodes: good })).not.toThrow();
+    }), params);
+  });
+
+  test('any spec, however malformed, is drawn without a crash (as `cdk8s-istio graph` reads any YAML)', () => {
+    const kinds: Array<[string, string]> = [
+      ['networking.istio.io/v1', 'VirtualService'], ['networking.istio.io/v1', 'Gateway'], ['networking.istio.io/v1', 'DestinationRule'],
+      ['networking.istio.io/v1', 'ServiceEntry'], ['security.istio.io/v1', 'PeerAuthentication'], ['security.istio.io/v1', 'AuthorizationPolicy'],
+      ['gateway.networking.k8s.io/v1', 'Gateway'], ['gateway.networking.k8s.io/v1', 'HTTPRoute'],
+    ];
+    const specArb = fc.oneof(
+      fc.anything(),
+      fc.record({ http: fc.array(fc.record({ route: fc.anything(), match: fc.anything(), delegate: fc.anything(), fault: fc.anything(), mirror: fc.anything() })) }),
+      fc.record({ servers: fc.anything(), selector: fc.anything(), rules: fc.anything(), portLevelMtls: fc.anything(), mtls: fc.anything() }),
+      fc.record({ parentRefs: fc.anything(), rules: fc.array(fc.record({ matches: fc.anything(), backendRefs: fc.anything(), filters: fc.anything() })) }),
+    );
+    fc.assert(fc.property(fc.array(fc.tuple(fc.constantFrom(...kinds), specArb), { maxLength: 4 }), objs => {
+      const json = objs.map(([[apiVersion, kind], spec], i) => ({ apiVersion, kind, metadata: { name: `o${i}`, namespace: 'shop' }, spec }));
+      const model = new MeshModel([...shop, ...json].map(j => ({ json: j })), { complete: true, assumeIngressGateway: true });
+      const graph = buildGraph(model, [], 'fuzz');
+      expect(() => renderMermaid(graph)).not.toThrow();
+      expect(() => renderDot(graph)).not.toThrow();
     }), params);
   });
 });
