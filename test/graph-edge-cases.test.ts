@@ -11,9 +11,9 @@ import * as kplus from 'cdk8s-plus-27';
 import * as fc from 'fast-check';
 import { Destination, Gateway, GatewaySelector, MeshGraph, MeshGraphSplit, PortProtocol, VirtualService } from '../src';
 import { edgeLines, graphOf, nodeNamed, routesFrom } from './support/graph-helpers';
-import { runGraphCommand } from '../src/graph/command';
 import { MeshModel } from '../src/analysis/model';
 import { buildGraph } from '../src/graph/build';
+import { runGraphCommand } from '../src/graph/command';
 import { renderDot } from '../src/graph/dot';
 import { mermaidText, renderMermaid } from '../src/graph/mermaid';
 import { split } from '../src/graph/split';
@@ -275,6 +275,16 @@ describe('synthesis', () => {
     expect(md.match(/```mermaid/g)?.length).toBe(2);
   });
 
+  test('at synthesis a host the app does not define is drawn as defined elsewhere, not as an error', () => {
+    const app = new App({ outdir: mkdtempSync(join(tmpdir(), 'graph-')) });
+    const chart = new Chart(app, 'web');
+    new VirtualService(chart, 'vs', { metadata: { name: 'pay' }, hosts: ['payments'], http: [{ route: [{ destination: Destination.fromHost('payments.billing.svc.cluster.local') }] }] });
+    const md = MeshGraph.render(app)['web.mesh.md'];
+    expect(md).toContain('vs_default_pay --> missing_payments_billing_svc_cluster_local_');
+    expect(md).toContain('[/"host payments.billing.svc.cluster.local<br/>defined outside this app"/]');
+    expect(md).not.toContain('not found');
+  });
+
   test('fails for a maxNodes that is not a positive integer', () => {
     expect(() => MeshGraph.configure(new App(), { maxNodes: 0 })).toThrow(/maxNodes 0 is invalid: must be a positive integer/);
   });
@@ -340,11 +350,12 @@ describe('properties (fast-check, seed 12)', () => {
       ['networking.istio.io/v1', 'ServiceEntry'], ['security.istio.io/v1', 'PeerAuthentication'], ['security.istio.io/v1', 'AuthorizationPolicy'],
       ['gateway.networking.k8s.io/v1', 'Gateway'], ['gateway.networking.k8s.io/v1', 'HTTPRoute'],
     ];
+    const any = (...keys: string[]) => fc.record(Object.fromEntries(keys.map(k => [k, fc.anything()])));
     const specArb = fc.oneof(
       fc.anything(),
-      fc.record({ http: fc.array(fc.record({ route: fc.anything(), match: fc.anything(), delegate: fc.anything(), fault: fc.anything(), mirror: fc.anything() })) }),
-      fc.record({ servers: fc.anything(), selector: fc.anything(), rules: fc.anything(), portLevelMtls: fc.anything(), mtls: fc.anything() }),
-      fc.record({ parentRefs: fc.anything(), rules: fc.array(fc.record({ matches: fc.anything(), backendRefs: fc.anything(), filters: fc.anything() })) }),
+      fc.record({ http: fc.array(any('route', 'match', 'delegate', 'fault', 'mirror', 'redirect', 'retries')) }),
+      any('servers', 'selector', 'rules', 'portLevelMtls', 'mtls', 'subsets', 'hosts'),
+      fc.record({ parentRefs: fc.anything(), rules: fc.array(any('matches', 'backendRefs', 'filters')) }),
     );
     fc.assert(fc.property(fc.array(fc.tuple(fc.constantFrom(...kinds), specArb), { maxLength: 4 }), objs => {
       const json = objs.map(([[apiVersion, kind], spec], i) => ({ apiVersion, kind, metadata: { name: `o${i}`, namespace: 'shop' }, spec }));

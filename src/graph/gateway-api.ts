@@ -1,6 +1,6 @@
 import { GraphBuilder } from './builder';
 import { nodeId } from './graph';
-import { addService, addWorkload, serviceId } from './nodes';
+import { addService, addUnresolved, addWorkload, serviceId } from './nodes';
 import { shareOf } from './route-labels';
 import { CLUSTER_DOMAIN } from '../analysis/hosts';
 import { MeshModel } from '../analysis/model';
@@ -41,7 +41,7 @@ export function addGatewayApi(b: GraphBuilder, model: MeshModel): Set<string> {
           continue;
         }
         const gatewayNode = k8sGatewayId(ns, name);
-        if (!b.has(gatewayNode)) b.node(gatewayNode, 'missing', [`Gateway ${ns}/${name}`, 'not found'], ns);
+        addUnresolved(b, model, gatewayNode, `Gateway ${ns}/${name}`, ns);
         b.edge(gatewayNode, id, 'bind', [hostnames.length ? hostnames.join(' ') : '*', ...section], route.ref, [`"${ns}/${name}"`]);
       }
       addRules(b, model, route, id);
@@ -98,7 +98,7 @@ function backendNode(b: GraphBuilder, model: MeshModel, route: Resource, backend
   const svc = model.service(ns, name);
   if (!svc) {
     const id = nodeId('missing', `${name}.${ns}.${CLUSTER_DOMAIN}`, '');
-    b.node(id, 'missing', [`Service ${ns}/${name}`, 'not found'], ns);
+    addUnresolved(b, model, id, `Service ${ns}/${name}`, ns);
     return { id, mentions };
   }
   addService(b, svc);

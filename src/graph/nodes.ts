@@ -27,6 +27,16 @@ export function addWorkload(b: GraphBuilder, model: MeshModel, w: Workload): str
   return id;
 }
 
+/**
+ * A reference the objects do not define: "not found" when they are all there is (the
+ * command), "defined outside this app" at synthesis, where other manifests may define it.
+ */
+export function addUnresolved(b: GraphBuilder, model: MeshModel, id: string, name: string, namespace: string | undefined): void {
+  if (b.has(id)) return;
+  if (model.complete) b.node(id, 'missing', [name, 'not found'], namespace);
+  else b.node(id, 'external', [name, 'defined outside this app'], namespace);
+}
+
 export const vsId = (vs: Resource) => nodeId('virtual-service', vs.namespace!, vs.name);
 export const gatewayId = (namespace: string, name: string) => nodeId('gateway', namespace, name);
 export const serviceId = (svc: RegistryHost) => nodeId('service', svc.resource.namespace!, svc.resource.name);

@@ -1,7 +1,7 @@
 import { GraphBuilder } from './builder';
 import { addGatewayApi } from './gateway-api';
 import { nodeId } from './graph';
-import { addExternal, addService, addWorkload, externalId, gatewayId, serviceId, vsId, workloadId } from './nodes';
+import { addExternal, addService, addUnresolved, addWorkload, externalId, gatewayId, serviceId, vsId, workloadId } from './nodes';
 import { behaviourLines, matchLines, mirrorsOf, responseLines, shareOf } from './route-labels';
 import { gatewaysOf, resolveGatewayName } from '../analysis/analyzers/virtual-service';
 import { intersects, serviceOf, splitServerHost, toFqdn } from '../analysis/hosts';
@@ -85,7 +85,7 @@ function bind(b: GraphBuilder, model: MeshModel, vs: Resource): void {
     const gateway = model.gateway(namespace, name);
     const id = gatewayId(namespace, name);
     if (!gateway) {
-      b.node(id, 'missing', [`Gateway ${namespace}/${name}`, 'not found'], namespace);
+      addUnresolved(b, model, id, `Gateway ${namespace}/${name}`, namespace);
       b.edge(id, vsId(vs), 'bind', [hosts.join(' ')], vs.ref, [`"${ref}"`]);
       continue;
     }
@@ -111,7 +111,7 @@ function addRoutes(b: GraphBuilder, model: MeshModel, vs: Resource): void {
       const ns = typeof rule.delegate.namespace === 'string' ? rule.delegate.namespace : vs.namespace!;
       const target = model.istio('VirtualService').find(v => v.namespace === ns && v.name === rule.delegate.name);
       const id = target ? vsId(target) : nodeId('missing', 'vs', ns, rule.delegate.name);
-      if (!target) b.node(id, 'missing', [`VirtualService ${ns}/${rule.delegate.name}`, 'not found'], ns);
+      if (!target) addUnresolved(b, model, id, `VirtualService ${ns}/${rule.delegate.name}`, ns);
       b.edge(vsId(vs), id, 'delegate', [...head, 'delegate', ...behaviour], vs.ref, [`"${rule.delegate.name}"`]);
       return;
     }
@@ -158,7 +158,7 @@ function destination(b: GraphBuilder, model: MeshModel, vs: Resource, d: Json): 
   const fqdn = toFqdn(host, vs.namespace!);
   if (!registry) {
     const id = nodeId('missing', fqdn, subset ?? '');
-    b.node(id, 'missing', [`host ${host}${subset ? ` subset ${subset}` : ''}`, 'not found'], serviceOf(fqdn)?.namespace ?? vs.namespace);
+    addUnresolved(b, model, id, `host ${host}${subset ? ` subset ${subset}` : ''}`, serviceOf(fqdn)?.namespace ?? vs.namespace);
     return { id, port, mentions };
   }
   const external = registry.resource.isIstio('ServiceEntry');
