@@ -212,6 +212,19 @@ describe('big meshes', () => {
     expect(split(graph, MeshGraphSplit.NAMESPACE)[1].nodes.every(n => n.namespace === 'b')).toBe(true);
   });
 
+  test('AUTO cuts a namespace still too big along what is connected', () => {
+    const many = graphOf(Array.from({ length: 6 }, (_, i) => [
+      deployment(`app${i}`, 'big', { app: `app${i}` }), service(`app${i}`, 'big', { app: `app${i}` }),
+      vs(`app${i}`, 'big', { hosts: [`app${i}`], http: [{ route: [{ destination: { host: `app${i}` } }] }] }),
+    ]).flat());
+    const parts = split(many, MeshGraphSplit.AUTO, 7);
+    expect(parts.map(p => p.title)).toEqual(['test: namespace big (1/3)', 'test: namespace big (2/3)', 'test: namespace big (3/3)']);
+    // each VirtualService, Service and workload is in exactly one diagram, with its edges
+    const own = parts.flatMap(p => p.nodes.filter(n => n.kind !== 'mesh').map(n => n.label[0]));
+    expect(own.sort()).toEqual(many.nodes.filter(n => n.kind !== 'mesh').map(n => n.label[0]).sort());
+    expect(parts.flatMap(p => p.edges).length).toBe(many.edges.length);
+  });
+
   test('per ingress host: what a request to each host can reach', () => {
     const parts = split(graph, MeshGraphSplit.INGRESS_HOST);
     expect(parts.map(g => g.title)).toEqual([

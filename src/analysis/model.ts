@@ -91,6 +91,7 @@ export class MeshModel {
   private readonly secretsByName = new Map<string, Resource>();
   private readonly kindsInNamespace = new Set<string>();
   private peerAuthIndex?: PeerAuthenticationIndex;
+  private drIndex?: { exact: Map<string, Resource[]>; wildcard: Resource[] };
 
   public constructor(inputs: readonly ModelInput[], options: ModelOptions) {
     this.complete = options.complete;
@@ -244,10 +245,9 @@ export class MeshModel {
    * wildcard one.
    */
   public destinationRuleFor(fqdn: string, namespace: string): Resource | undefined {
-    const candidates = this.istio('DestinationRule').filter(dr => {
-      const host = typeof dr.spec.host === 'string' ? toFqdn(dr.spec.host, dr.namespace!) : '';
-      return host !== '' && covers(host, fqdn) && this.visibleFrom(dr, namespace);
-    });
+    const index = this.destinationRuleIndex();
+    const candidates = [...(index.exact.get(fqdn) ?? []), ...index.wildcard.filter(dr => covers(toFqdn(dr.spec.host, dr.namespace!), fqdn))]
+      .filter(dr => this.visibleFrom(dr, namespace));
     const hostNamespace = serviceNamespaceOf(fqdn);
     for (const ns of [namespace, hostNamespace, this.rootNamespace]) {
       const inNs = candidates.filter(dr => dr.namespace === ns);
@@ -287,12 +287,31 @@ export class MeshModel {
     return this.peerAuthentications().namespaceMode(namespace);
   }
 
+  /** DestinationRules by the FQDN of their host; wildcard hosts apart. */
+  private destinationRuleIndex(): { exact: Map<string, Resource[]>; wildcard: Resource[] } {
+    if (this.drIndex) return this.drIndex;
+    const index = { exact: new Map<string, Resource[]>(), wildcard: [] as Resource[] };
+    for (const dr of this.istio('DestinationRule')) {
+      if (typeof dr.spec.host !== 'string' || dr.spec.host === '') continue;
+      const host = toFqdn(dr.spec.host, dr.namespace!);
+      if (host.startsWith('*')) {
+        index.wildcard.push(dr);
+      } else {
+        const list = index.exact.get(host);
+        if (list) list.push(dr);
+        else index.exact.set(host, [dr]);
+      }
+    }
+    return this.drIndex = index;
+  }
+
   private peerAuthentications(): PeerAuthenticationIndex {
     return this.peerAuthIndex ??= new PeerAuthenticationIndex(this);
   }
 
   private add(r: Resource): void {
     this.peerAuthIndex = undefined;
+    this.drIndex = undefined;
     this.byFamily.clear();
     this.resources.push(r);
     const list = this.byKind.get(r.kind);

@@ -96,7 +96,9 @@ export function renderMermaid(graph: Graph): string {
   const byClass = new Map<string, string[]>();
   for (const n of graph.nodes) {
     const cls = worst(n.findings) ?? CLASS_OF[n.kind];
-    byClass.set(cls, [...(byClass.get(cls) ?? []), n.id]);
+    const ids = byClass.get(cls);
+    if (ids) ids.push(n.id);
+    else byClass.set(cls, [n.id]);
   }
   for (const [name] of CLASSES) {
     const ids = byClass.get(name);

@@ -49,7 +49,72 @@ export function restrictTo(graph: Graph, title: string, resources: Set<string>):
 export function split(graph: Graph, mode: MeshGraphSplit, maxNodes = DEFAULT_MAX_NODES): Graph[] {
   if (mode === MeshGraphSplit.NONE || (mode === MeshGraphSplit.AUTO && graph.nodes.length <= maxNodes)) return [graph];
   const parts = mode === MeshGraphSplit.INGRESS_HOST ? byIngressHost(graph) : byNamespace(graph);
-  return parts.length > 0 ? parts : [graph];
+  if (parts.length === 0) return [graph];
+  // AUTO: a namespace still too big for a reader is cut along what is connected
+  return mode === MeshGraphSplit.AUTO ? parts.flatMap(p => (p.nodes.length > maxNodes ? byComponents(p, maxNodes) : [p])) : parts;
+}
+
+/**
+ * Packs the connected parts of a graph (a VirtualService with its subsets and workloads, say)
+ * into diagrams of at most `maxNodes` nodes, in the graph's order; a part bigger than that
+ * stays whole. Titled `title (1/3)`.
+ */
+function byComponents(graph: Graph, maxNodes: number): Graph[] {
+  const parent = new Map(graph.nodes.map(n => [n.id, n.id]));
+  const find = (id: string): string => {
+    let root = id;
+    while (parent.get(root) !== root) root = parent.get(root)!;
+    parent.set(id, root);
+    return root;
+  };
+  for (const e of graph.edges) {
+    // the mesh node and policy sources link everything: they do not join components
+    if (e.from === 'mesh' || e.kind === 'allow' || e.kind === 'deny') continue;
+    parent.set(find(e.from), find(e.to));
+  }
+  const components = new Map<string, string[]>();
+  for (const n of graph.nodes) {
+    if (n.id === 'mesh' || n.kind === 'principal') continue;
+    const root = find(n.id);
+    const list = components.get(root);
+    if (list) list.push(n.id);
+    else components.set(root, [n.id]);
+  }
+  const chunks: string[][] = [];
+  let current: string[] = [];
+  for (const ids of components.values()) {
+    if (current.length > 0 && current.length + ids.length > maxNodes) {
+      chunks.push(current);
+      current = [];
+    }
+    current.push(...ids);
+  }
+  if (current.length > 0) chunks.push(current);
+  if (chunks.length <= 1) return [graph];
+  // one pass over the edges: each goes to the chunks of its ends, as `subgraph` would take it
+  const chunkOf = new Map<string, number>();
+  chunks.forEach((ids, i) => ids.forEach(id => chunkOf.set(id, i)));
+  const edges: GraphEdge[][] = chunks.map(() => []);
+  for (const e of graph.edges) {
+    const a = chunkOf.get(e.from);
+    const b = chunkOf.get(e.to);
+    if (a !== undefined) edges[a].push(e);
+    if (b !== undefined && b !== a) edges[b].push(e);
+  }
+  const byId = new Map(graph.nodes.map(n => [n.id, n]));
+  const order = new Map(graph.nodes.map((n, i) => [n.id, i]));
+  return chunks.map((ids, i) => {
+    const idSet = new Set([...ids, ...edges[i].flatMap(e => [e.from, e.to])]);
+    const nodes = [...idSet].sort((x, y) => order.get(x)! - order.get(y)!).map(id => byId.get(id)!);
+    const resources = new Set(ids.flatMap(id => byId.get(id)!.resources));
+    return {
+      title: `${graph.title} (${i + 1}/${chunks.length})`,
+      nodes,
+      edges: edges[i],
+      namespaces: graph.namespaces.filter(ns => nodes.some(n => n.namespace === ns.name)),
+      findings: graph.findings.filter(f => resources.has(f.resource)),
+    };
+  });
 }
 
 function byNamespace(graph: Graph): Graph[] {
