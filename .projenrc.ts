@@ -41,6 +41,10 @@ const project = new cdk8s.ConstructLibraryCdk8s({
     'cdk8s-plus-latest@npm:cdk8s-plus-33@^2.5.57',
     // Bundles the TypeScript app for `npm run synth` and `cdk8s synth` (projenrc/run-app.mjs).
     'esbuild@^0.28',
+    // The mesh graph test renders each diagram with Mermaid's own renderer in a headless
+    // Chromium (Debian's package; puppeteer-core downloads no browser).
+    'mermaid@^11',
+    'puppeteer-core@^24',
   ],
 
   // imports/ sits beside src/: compile both, and nothing else, into lib/.
@@ -205,6 +209,14 @@ new TextFile(project, '.ci/run', {
     'cd "$work/clone"',
     'echo "testing a copy of the clone in $PWD (nothing beside it: $(ls "$work"))"',
     'npm ci || exit 1',
+    '# the Mermaid rendering test (test/graph-render.test.ts) needs a browser: Debian\'s chromium',
+    'if ! command -v chromium >/dev/null 2>&1; then',
+    '  sudo=$([ "$(id -u)" = 0 ] || echo sudo)',
+    '  $sudo env DEBIAN_FRONTEND=noninteractive apt-get update -qq',
+    '  $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null',
+    'fi',
+    '# in CI a missing browser fails that test instead of skipping it',
+    'export CDK8S_ISTIO_REQUIRE_BROWSER=1',
     'log=$(mktemp -p "$work")',
     'npm test 2>&1 | tee "$log"',
     'status=${PIPESTATUS[0]}',

@@ -87,3 +87,5 @@ export * as gatewayApi from './gateway-api';
 export { AnalysisLevel } from './analysis/level';
 export { AnalysisMessage } from './analysis/message';
 export { MeshAnalysis, MeshAnalysisOptions } from './analysis/mesh-analysis';
+export { MeshGraph, MeshGraphOptions } from './graph/mesh-graph';
+export { MeshGraphSplit } from './graph/split';

@@ -14,7 +14,7 @@ function synthToDisk(options: BookinfoStackOptions = {}): { dir: string; files: 
   addBookinfoStack(app, options);
   app.synth();
   const files: Record<string, any[]> = {};
-  for (const file of readdirSync(dir).sort()) {
+  for (const file of readdirSync(dir).sort().filter(f => f.endsWith('.k8s.yaml'))) {
     files[file] = parseAllDocuments(readFileSync(join(dir, file), 'utf-8')).map(d => d.toJSON());
   }
   return { dir, files };
@@ -32,7 +32,7 @@ const dest = (subset: string, host: string, weight?: number) => ({ destination: 
 const JASON = { headers: { 'end-user': { exact: 'jason' } } };
 
 describe('bookinfo example: files and apply order', () => {
-  const { files } = synthToDisk();
+  const { dir, files } = synthToDisk();
   const names = Object.keys(files);
 
   test('writes four files whose names sort in apply order', () => {
@@ -42,6 +42,13 @@ describe('bookinfo example: files and apply order', () => {
       '02-istio-addons.k8s.yaml',
       '03-bookinfo.k8s.yaml',
     ]);
+  });
+
+  test('beside each file, a Markdown picture of its mesh', () => {
+    expect(readdirSync(dir).sort().filter(f => !f.endsWith('.k8s.yaml'))).toEqual([
+      '00-istio-crds.mesh.md', '01-istio-control-plane.mesh.md', '02-istio-addons.mesh.md', '03-bookinfo.mesh.md',
+    ]);
+    expect(readFileSync(join(dir, '03-bookinfo.mesh.md'), 'utf-8')).toContain('```mermaid\nflowchart LR\n');
   });
 
   test('the first file holds every CRD: the 15 Istio ones, and the Gateway API standard channel', () => {
@@ -104,7 +111,7 @@ describe('bookinfo example: files and apply order', () => {
   test('re-synth is byte-identical', () => {
     const first = synthToDisk();
     const second = synthToDisk();
-    const read = (dir: string) => readdirSync(dir).sort().map(f => [f, readFileSync(join(dir, f), 'utf-8')]);
+    const read = (d: string) => readdirSync(d).sort().map(f => [f, readFileSync(join(d, f), 'utf-8')]);
     expect(read(second.dir)).toEqual(read(first.dir));
   });
 

@@ -93,8 +93,12 @@ test('the packed library installs into a cdk8s app and synthesizes the README sn
   execFileSync(bin('tsc'), ['-p', 'tsconfig.json'], { cwd: app, stdio: 'pipe' });
   execFileSync(bin('cdk8s'), ['synth'], { cwd: app, stdio: 'pipe', env: { ...process.env, CDK8S_CHECK_UPGRADE: 'false' } });
 
-  // THEN it writes the mesh and the app's routing
-  expect(readdirSync(join(app, 'dist')).sort()).toEqual(['istio.k8s.yaml', 'shop.k8s.yaml']);
+  // THEN it writes the mesh and the app's routing, each chart with the picture of its mesh
+  expect(readdirSync(join(app, 'dist')).sort()).toEqual(['istio.k8s.yaml', 'istio.mesh.md', 'shop.k8s.yaml', 'shop.mesh.md']);
+  const picture = readFileSync(join(app, 'dist', 'shop.mesh.md'), 'utf-8');
+  expect(picture).toContain('-->|"90%"|');
+  // the snippet routes to a Service that other manifests define
+  expect(picture).toContain('host reviews subset v1<br/>defined outside this app');
   const objects = (file: string) => parseAllDocuments(readFileSync(join(app, 'dist', file), 'utf-8')).map(d => d.toJSON());
   const istio = objects('istio.k8s.yaml');
   expect(istio.find(o => o.kind === 'Deployment')?.metadata.name).toBe('istiod');

@@ -44,7 +44,11 @@ test('`npm run synth` runs the app directly into a fresh dist/, without the proj
   const script = packageJson.scripts.synth.replace(/--outdir dist$/, `--outdir ${join(scratch, 'npm-run-synth')}`);
   run(script);
   expect(contents(join(scratch, 'npm-run-synth'))).toEqual(expected);
-  expect(Object.keys(expected)).toEqual(['00-istio-crds.k8s.yaml', '01-istio-control-plane.k8s.yaml', '02-istio-addons.k8s.yaml', '03-bookinfo.k8s.yaml']);
+  // each chart's YAML, and beside it the picture of its mesh (src/graph)
+  expect(Object.keys(expected)).toEqual([
+    '00-istio-crds.k8s.yaml', '00-istio-crds.mesh.md', '01-istio-control-plane.k8s.yaml', '01-istio-control-plane.mesh.md',
+    '02-istio-addons.k8s.yaml', '02-istio-addons.mesh.md', '03-bookinfo.k8s.yaml', '03-bookinfo.mesh.md',
+  ]);
 });
 
 test('the cdk8s.yaml app writes the same files into $CDK8S_OUTDIR, and again byte-identical', () => {

@@ -15,6 +15,7 @@ import { isObject, Json, Resource } from './resource';
 export const FAILURE_EXIT_CODE = 79;
 
 const USAGE = `Usage: cdk8s-istio analyze [options] FILE|DIR|- ...
+       cdk8s-istio graph [--format mermaid|dot|json] FILE|DIR|- ...   (see cdk8s-istio graph --help)
 
 Analyzes Kubernetes and Istio YAML (from cdk8s, Helm, or written by hand) as istioctl analyze
 does, offline: every object given is all there is, and selectors are resolved against the pod
@@ -173,7 +174,7 @@ export function runCommand(argv: string[], io: CommandIo): number {
 
 const EXTENSIONS = new Set(['.yaml', '.yml', '.json']);
 
-function expand(paths: string[], recursive: boolean, problems: string[]): string[] {
+export function expand(paths: string[], recursive: boolean, problems: string[]): string[] {
   const files: string[] = [];
   for (const path of paths) {
     if (path === '-') {
@@ -203,7 +204,7 @@ function expand(paths: string[], recursive: boolean, problems: string[]): string
   return files;
 }
 
-function readObjects(file: string, stdin: string | undefined, problems: string[]): ModelInput[] {
+export function readObjects(file: string, stdin: string | undefined, problems: string[]): ModelInput[] {
   let text: string;
   try {
     text = file === '-' ? stdin ?? readFileSync(0, 'utf-8') : readFileSync(file, 'utf-8');

@@ -5,7 +5,8 @@ import { CODES, defaultLevel } from './codes';
 import { Finding } from './context';
 import { AnalysisLevel, reaches } from './level';
 import { AnalysisMessage } from './message';
-import { ModelInput } from './model';
+import { MeshModel, ModelInput } from './model';
+import { AppRun, hookGraphs } from '../graph/synth-hook';
 
 /** Settings of the synth-time analysis of an app. */
 export interface MeshAnalysisOptions {
@@ -47,6 +48,8 @@ const errorsOf = new WeakMap<IConstruct, string[]>();
 /** The constructs that reported errors in the last analysis of each app. */
 const failingOf = new WeakMap<IConstruct, IConstruct[]>();
 const errorReaders = new WeakSet<IConstruct>();
+/** The last analysis of each app: the mesh graph written after `App.synth()` draws it. */
+const lastRun = new WeakMap<IConstruct, AppRun>();
 
 /**
  * The mesh analysis that runs when an app that uses this library is synthesized: istioctl
@@ -134,6 +137,34 @@ export function ensureAnalysis(scope: IConstruct): void {
   if (hooked.has(root)) return;
   hooked.add(root);
   root.node.addValidation({ validate: () => validateApp(root) });
+  hookGraphs(root, () => lastRun.get(root) ?? modelOnly(root));
+}
+
+/** Every object of the app, rendered, and the ApiObject each came from. */
+function collect(root: IConstruct, handOver = false): { inputs: ModelInput[]; owners: Map<unknown, ApiObject> } {
+  const owners = new Map<unknown, ApiObject>();
+  const inputs: ModelInput[] = [];
+  for (const c of root.node.findAll()) {
+    if (!(c instanceof ApiObject)) continue;
+    let json: any;
+    forgetRendered(c);
+    try {
+      json = c.toJson();
+    } catch {
+      continue; // cdk8s reports the object's own error when it writes it
+    }
+    if (handOver) handOverRendered(c, json);
+    owners.set(json, c);
+    inputs.push({ json, origin: { validated: writtenByValidatingConstruct(c) } });
+  }
+  return { inputs, owners };
+}
+
+/** The model of the app without analyzing it: the graph of an app whose analysis is off. */
+function modelOnly(root: IConstruct): AppRun {
+  const { inputs, owners } = collect(root);
+  const model = new MeshModel(inputs, { complete: false, assumeIngressGateway: (appOptions.get(root) ?? {}).assumeIngressGateway ?? true });
+  return { model, messages: [], apiObjectOf: json => owners.get(json) };
 }
 
 /**
@@ -172,25 +203,11 @@ function ownerOf(obj: ApiObject): IConstruct {
 function runFor(root: IConstruct, handOver = false) {
   const started = process.hrtime.bigint();
   const options = appOptions.get(root) ?? {};
-  const owners = new Map<unknown, ApiObject>();
+  const { inputs, owners } = collect(root, handOver);
   const ownerOfJson = (json: unknown): IConstruct | undefined => {
     const obj = owners.get(json);
     return obj ? ownerOf(obj) : undefined;
   };
-  const inputs: ModelInput[] = [];
-  for (const c of root.node.findAll()) {
-    if (!(c instanceof ApiObject)) continue;
-    let json: any;
-    forgetRendered(c);
-    try {
-      json = c.toJson();
-    } catch {
-      continue; // cdk8s reports the object's own error when it writes it
-    }
-    if (handOver) handOverRendered(c, json);
-    owners.set(json, c);
-    inputs.push({ json, origin: { validated: writtenByValidatingConstruct(c) } });
-  }
   const rendered = process.hrtime.bigint();
   const run = analyzeObjects(inputs, {
     complete: false,
@@ -203,6 +220,7 @@ function runFor(root: IConstruct, handOver = false) {
     process.stderr.write(`cdk8s-istio mesh analysis: ${inputs.length} objects rendered in ${ms(started, rendered)} ms`
       + `, analyzed in ${ms(rendered, process.hrtime.bigint())} ms\n`);
   }
+  lastRun.set(root, { model: run.model, messages: run.messages.map(m => m.message), apiObjectOf: json => owners.get(json) });
   return run.messages.map(m => ({ ...m, owner: ownerOfJson(m.finding.resource.json) }));
 }
 
@@ -276,7 +294,10 @@ function validateApp(root: IConstruct): string[] {
   for (const c of failingOf.get(root) ?? []) errorsOf.delete(c);
   failingOf.delete(root);
   analyzedInSynth = undefined;
-  if (off) return [];
+  if (off) {
+    lastRun.delete(root);
+    return [];
+  }
   if (caller === 'app' && rendersChartByChart(root)) {
     synthesizing = root;
     queueMicrotask(() => { synthesizing = analyzedInSynth = undefined; });

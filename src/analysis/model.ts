@@ -1,5 +1,6 @@
-import { CLUSTER_DOMAIN, covers, toFqdn } from './hosts';
+import { CLUSTER_DOMAIN, covers, serviceOf, toFqdn } from './hosts';
 import { LabelIndex, labelSelector, parseSelector, Selector } from './labels';
+import { EffectiveMtls, PeerAuthenticationIndex } from './mtls-mode';
 import { isObject, Json, objects, Origin, Resource, stringMap, strings } from './resource';
 
 /**
@@ -101,6 +102,8 @@ export class MeshModel {
   private readonly gatewaysByName = new Map<string, Resource>();
   private readonly secretsByName = new Map<string, Resource>();
   private readonly kindsInNamespace = new Set<string>();
+  private peerAuthIndex?: PeerAuthenticationIndex;
+  private drIndex?: { exact: Map<string, Resource[]>; wildcard: Resource[] };
 
   public constructor(inputs: readonly ModelInput[], options: ModelOptions) {
     this.complete = options.complete;
@@ -236,7 +239,91 @@ export class MeshModel {
     return this.workloads.select(host.resource.namespace, host.selector);
   }
 
+  /**
+   * Whether an object with `exportTo` (VirtualService, DestinationRule, ServiceEntry) is
+   * visible from `namespace`: no `exportTo` or `*` exports it everywhere, `.` to its own
+   * namespace, a name to that namespace, `~` to none.
+   */
+  public visibleFrom(resource: Resource, namespace: string): boolean {
+    const exportTo = strings(resource.spec.exportTo);
+    if (exportTo.length === 0) return true;
+    return exportTo.some(e => e === '*' || e === namespace || (e === '.' && resource.namespace === namespace));
+  }
+
+  /**
+   * The DestinationRule that applies to calls to the host `fqdn` from `namespace`, as istiod
+   * picks it: one in the caller's namespace, then one in the host's namespace, then one in
+   * the root namespace; each visible from the caller (`exportTo`), an exact host before a
+   * wildcard one.
+   */
+  public destinationRuleFor(fqdn: string, namespace: string): Resource | undefined {
+    const index = this.destinationRuleIndex();
+    const candidates = [...(index.exact.get(fqdn) ?? []), ...index.wildcard.filter(dr => covers(toFqdn(dr.spec.host, dr.namespace!), fqdn))]
+      .filter(dr => this.visibleFrom(dr, namespace));
+    const hostNamespace = serviceNamespaceOf(fqdn);
+    for (const ns of [namespace, hostNamespace, this.rootNamespace]) {
+      const inNs = candidates.filter(dr => dr.namespace === ns);
+      const exact = inNs.find(dr => toFqdn(String(dr.spec.host), dr.namespace!) === fqdn);
+      if (exact ?? inNs[0]) return exact ?? inNs[0];
+    }
+    return candidates[0];
+  }
+
+  /**
+   * The subset `name` of the DestinationRule for `host` (written in `namespace`): its
+   * DestinationRule, its labels combined with the Service's selector, and the workloads
+   * they select. Undefined when no DestinationRule defines the subset.
+   */
+  public subset(host: string, namespace: string, name: string): SubsetResolution | undefined {
+    const fqdn = toFqdn(host, namespace);
+    const rule = this.destinationRuleFor(fqdn, namespace);
+    const subset = rule ? objects(rule.spec.subsets).find(s => s.name === name) : undefined;
+    if (!rule || !subset) return undefined;
+    const registry = this.lookupHost(host, namespace);
+    const labels = { ...(registry?.selector?.matchLabels ?? {}), ...stringMap(subset.labels) };
+    const workloadNamespace = registry?.resource.namespace ?? serviceNamespaceOf(fqdn);
+    const workloads = registry?.selector && workloadNamespace ? this.workloads.select(workloadNamespace, labelSelector(labels)) : [];
+    return { rule, name, labels: stringMap(subset.labels), workloads };
+  }
+
+  /**
+   * The effective mutual TLS mode of a workload: workload, namespace and mesh-wide
+   * PeerAuthentications combined, with the port-level modes.
+   */
+  public mtlsOf(workload: Workload): EffectiveMtls {
+    return this.peerAuthentications().of(workload);
+  }
+
+  /** The mutual TLS mode a namespace gives its workloads without a workload policy. */
+  public namespaceMtls(namespace: string): EffectiveMtls {
+    return this.peerAuthentications().namespaceMode(namespace);
+  }
+
+  /** DestinationRules by the FQDN of their host; wildcard hosts apart. */
+  private destinationRuleIndex(): { exact: Map<string, Resource[]>; wildcard: Resource[] } {
+    if (this.drIndex) return this.drIndex;
+    const index = { exact: new Map<string, Resource[]>(), wildcard: [] as Resource[] };
+    for (const dr of this.istio('DestinationRule')) {
+      if (typeof dr.spec.host !== 'string' || dr.spec.host === '') continue;
+      const host = toFqdn(dr.spec.host, dr.namespace!);
+      if (host.startsWith('*')) {
+        index.wildcard.push(dr);
+      } else {
+        const list = index.exact.get(host);
+        if (list) list.push(dr);
+        else index.exact.set(host, [dr]);
+      }
+    }
+    return this.drIndex = index;
+  }
+
+  private peerAuthentications(): PeerAuthenticationIndex {
+    return this.peerAuthIndex ??= new PeerAuthenticationIndex(this);
+  }
+
   private add(r: Resource): void {
+    this.peerAuthIndex = undefined;
+    this.drIndex = undefined;
     this.byFamily.clear();
     this.resources.push(r);
     const list = this.byKind.get(r.kind);
@@ -365,6 +452,20 @@ export class MeshModel {
       this.add(r);
     }
   }
+}
+
+/** A DestinationRule subset, resolved. */
+export interface SubsetResolution {
+  readonly rule: Resource;
+  readonly name: string;
+  /** The subset's own labels. */
+  readonly labels: Record<string, string>;
+  /** The workloads the Service's selector and the subset's labels select together. */
+  readonly workloads: Workload[];
+}
+
+function serviceNamespaceOf(fqdn: string): string | undefined {
+  return serviceOf(fqdn)?.namespace;
 }
 
 /** Reads a workload selector `{ matchLabels }` or a Sidecar/Gateway `{ labels }` map. */
