@@ -354,10 +354,11 @@ export class IstioMesh extends Construct {
     if (this.ambient && !this.settings.istiod) {
       fail(this, 'ztunnel.enabled', true, `ztunnel needs istiod, which profile "${this.profile}" does not install`);
     }
-    const cniSettings = cniEnabled ? resolveCni(this, props.cni ?? {}, this.ambient, `${this.hub}/install-cni:${imageTag(this.ctx)}`) : undefined;
     this.istiodServiceName = revisioned(this.ctx, 'istiod');
     this.componentDefaults = props.components;
     if (props.components) validateComponentOptions(this, 'components', props.components);
+    const cniSettings = cniEnabled
+      ? resolveCni(this, props.cni ?? {}, this.ambient, `${this.hub}/install-cni:${imageTag(this.ctx)}`, props.components) : undefined;
     this.networkPolicy = props.networkPolicy ?? false;
     const istiod = this.resolveIstiod(mergeComponentOptions(props.components, props.istiod ?? {}));
     this.istiodSettings = istiod;
@@ -459,7 +460,7 @@ export class IstioMesh extends Construct {
         image: `${this.hub}/ztunnel:${imageTag(this.ctx)}`,
         istiodAddress: `${this.istiodServiceName}.${this.namespace}.svc:15012`,
         clusterId: istiod.clusterId,
-      })).daemonSet;
+      }, props.components)).daemonSet;
     }
 
     const ingress = props.ingressGateway ?? {};
