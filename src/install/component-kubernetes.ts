@@ -639,8 +639,8 @@ export interface DaemonSetKubernetes {
   readonly pod: WorkloadKubernetesOptions;
   /** The component's own tolerations, which replace its defaults. */
   readonly tolerations?: kplus.NodeTaintQuery[];
-  /** The field to name when the rolling update is wrong (`cni` or `components`). */
-  readonly rollingUpdateField: string;
+  /** The DaemonSet's `updateStrategy`. */
+  readonly updateStrategy: Record<string, unknown>;
 }
 
 /**
@@ -652,7 +652,8 @@ export interface DaemonSetKubernetes {
  * agent's, while the agent's own replace them. Internal.
  */
 export function resolveDaemonSetOptions(scope: IConstruct, prefix: string, daemonSet: string,
-  mesh: ComponentKubernetesOptions | undefined, own: WorkloadKubernetesOptions): DaemonSetKubernetes {
+  mesh: ComponentKubernetesOptions | undefined, own: WorkloadKubernetesOptions,
+  rollout: { maxSurge?: number; maxUnavailable?: number }): DaemonSetKubernetes {
   for (const [key, instead] of Object.entries(DEPLOYMENT_ONLY)) {
     const value = (own as Record<string, unknown>)[key];
     if (value !== undefined) fail(scope, `${prefix}.${key}`, typeof value === 'object' ? '(set)' : value, `${daemonSet} is a DaemonSet: it ${instead}`);
@@ -664,7 +665,8 @@ export function resolveDaemonSetOptions(scope: IConstruct, prefix: string, daemo
   return {
     pod: { ...merged, tolerations: own.tolerations ? undefined : defaults?.tolerations },
     tolerations: own.tolerations,
-    rollingUpdateField: own.rollingUpdate || !defaults?.rollingUpdate ? `${prefix}.rollingUpdate` : 'components.rollingUpdate',
+    updateStrategy: renderDaemonSetUpdateStrategy(scope, own.rollingUpdate || !defaults?.rollingUpdate ? `${prefix}.rollingUpdate` : 'components.rollingUpdate',
+      merged, rollout),
   };
 }
 

@@ -1,7 +1,7 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import {
-  applyToPodTemplate, ComponentKubernetesOptions, DaemonSetKubernetes, PodTemplateJson, renderDaemonSetUpdateStrategy, resolveDaemonSetOptions,
+  applyToPodTemplate, ComponentKubernetesOptions, DaemonSetKubernetes, PodTemplateJson, resolveDaemonSetOptions,
   WorkloadKubernetesOptions,
 } from './component-kubernetes';
 import { ComputeResources, renderComputeResources, validateComputeResources } from './compute-resources';
@@ -123,7 +123,7 @@ export const NODE_AGENT_TOLERATIONS = [
 /** Validates the options and fills in the defaults. Internal. */
 export function resolveCni(scope: Construct, o: IstioCniOptions, ambient: boolean, image: string,
   defaults?: ComponentKubernetesOptions): IstioCniSettings {
-  const resolved = resolveDaemonSetOptions(scope, 'cni', 'istio-cni-node', defaults, o);
+  const resolved = resolveDaemonSetOptions(scope, 'cni', 'istio-cni-node', defaults, o, { maxUnavailable: 1 });
   const field = (f: string) => `cni.${f}`;
   const platform = o.platform ?? CniPlatform.DEFAULT;
   check(platform instanceof CniPlatform, scope, field('platform'), platform, 'must be a CniPlatform such as CniPlatform.GKE or CniPlatform.custom(binDir, confDir)');
@@ -265,7 +265,7 @@ export class IstioCni extends Construct {
     const selector = { 'k8s-app': 'istio-cni-node' };
     const spec = {
       selector: { matchLabels: selector },
-      updateStrategy: renderDaemonSetUpdateStrategy(this, s.k8s.rollingUpdateField, s.k8s.pod, { maxUnavailable: 1 }),
+      updateStrategy: s.k8s.updateStrategy,
       template: {
         metadata: {
           labels: {
@@ -338,7 +338,7 @@ export class IstioCni extends Construct {
         },
       },
     };
-    applyToPodTemplate(this, 'cni', spec.template as unknown as PodTemplateJson, 'install-cni', selector, s.k8s.pod);
+    applyToPodTemplate(this.node.scope, 'cni', spec.template as unknown as PodTemplateJson, 'install-cni', selector, s.k8s.pod);
     return spec;
   }
 }

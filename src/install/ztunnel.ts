@@ -1,7 +1,7 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import {
-  applyToPodTemplate, ComponentKubernetesOptions, DaemonSetKubernetes, PodTemplateJson, renderDaemonSetUpdateStrategy, resolveDaemonSetOptions,
+  applyToPodTemplate, ComponentKubernetesOptions, DaemonSetKubernetes, PodTemplateJson, resolveDaemonSetOptions,
   WorkloadKubernetesOptions,
 } from './component-kubernetes';
 import { ComputeResources, renderComputeResources, validateComputeResources } from './compute-resources';
@@ -53,7 +53,9 @@ const RUST_LOG = new RegExp(`^(${RUST_LEVEL}|[A-Za-z_][A-Za-z0-9_:]*=${RUST_LEVE
 export function resolveZtunnel(scope: Construct, o: ZtunnelOptions,
   input: { image: string; istiodAddress: string; clusterId: string }, defaults?: ComponentKubernetesOptions): ZtunnelSettings {
   const field = (f: string) => `ztunnel.${f}`;
-  const k8s = resolveDaemonSetOptions(scope, 'ztunnel', 'ztunnel', defaults, o);
+  const k8s = resolveDaemonSetOptions(scope, 'ztunnel', 'ztunnel', defaults, o,
+    // a new pod starts before the old one stops, so a node is never without its proxy
+    { maxSurge: 1, maxUnavailable: 0 });
   validateComputeResources(scope, field('resources'), o.resources);
   if (o.logLevel !== undefined) {
     check(RUST_LOG.test(o.logLevel), scope, field('logLevel'), o.logLevel,
@@ -96,8 +98,7 @@ export class Ztunnel extends Construct {
     const fieldEnv = (name: string, fieldPath: string) => ({ name, valueFrom: { fieldRef: { fieldPath } } });
     const selector = { app: 'ztunnel' };
     const spec = {
-      // a new pod starts before the old one stops, so a node is never without its proxy
-      updateStrategy: renderDaemonSetUpdateStrategy(this, s.k8s.rollingUpdateField, s.k8s.pod, { maxSurge: 1, maxUnavailable: 0 }),
+      updateStrategy: s.k8s.updateStrategy,
       selector: { matchLabels: selector },
       template: {
         metadata: {
@@ -161,7 +162,7 @@ export class Ztunnel extends Construct {
         },
       },
     };
-    applyToPodTemplate(this, 'ztunnel', spec.template as unknown as PodTemplateJson, 'istio-proxy', selector, s.k8s.pod);
+    applyToPodTemplate(this.node.scope, 'ztunnel', spec.template as unknown as PodTemplateJson, 'istio-proxy', selector, s.k8s.pod);
     return spec;
   }
 }
