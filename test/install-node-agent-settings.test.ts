@@ -36,7 +36,11 @@ describe('istio-cni and ztunnel take the workload Kubernetes options', () => {
     new IstioMesh(chart, 'Istio', {
       profile: Profile.AMBIENT,
       cni: { ...common, rollingUpdate: { maxUnavailable: kplus.PercentOrAbsolute.percent(10) } },
-      ztunnel: { ...common, podSecurityContext: { seccompProfile: SeccompProfileType.RUNTIME_DEFAULT }, rollingUpdate: { maxSurge: kplus.PercentOrAbsolute.absolute(2) } },
+      ztunnel: {
+        ...common,
+        podSecurityContext: { seccompProfile: SeccompProfileType.RUNTIME_DEFAULT },
+        rollingUpdate: { maxSurge: kplus.PercentOrAbsolute.absolute(2) },
+      },
     });
     const manifests = Testing.synth(chart);
     expectValidManifests(manifests.filter(m => m.kind !== 'CustomResourceDefinition'));
@@ -152,7 +156,8 @@ describe('node agent rollout property (fast-check, seed 15)', () => {
         const { find } = build();
         const ds = find('DaemonSet', component === 'cni' ? 'istio-cni-node' : 'ztunnel');
         emitted.push(ds);
-        if (!neither) expect(ds.spec.updateStrategy.rollingUpdate).toEqual({ maxSurge: maxSurge?.value ?? 0, maxUnavailable: maxUnavailable?.value ?? 0 });
+        const expected = { maxSurge: maxSurge?.value ?? 0, maxUnavailable: maxUnavailable?.value ?? 0 };
+        if (!neither) expect(ds.spec.updateStrategy.rollingUpdate).toEqual(expected);
       } else {
         expect(build).toThrow(new RegExp(`test/Istio: ${component}\\.rollingUpdate`));
       }

@@ -332,7 +332,9 @@ export function translateK8s(t: Translator, scope: Construct, id: string, path: 
   envVars(t, scope, id, `${path}.env`, k.take('env'), out);
   if (nodeAgent && out.env) {
     // the node agents take every extra variable as envValues
-    for (const [name, value] of Object.entries(out.env as Record<string, string>)) out.envValues = { ...out.envValues, [name]: kplus.EnvValue.fromValue(value) };
+    for (const [name, value] of Object.entries(out.env as Record<string, string>)) {
+      out.envValues = { ...out.envValues, [name]: kplus.EnvValue.fromValue(value) };
+    }
     delete out.env;
   }
   const h = k.take('hpaSpec');

@@ -10,8 +10,8 @@ import { Construct } from 'constructs';
 import { parseAllDocuments } from 'yaml';
 import { ComponentKubernetesOptions } from './component-kubernetes';
 import { InjectionImagePullPolicy, SidecarInjectorOptions } from './injection/injection-config';
-import type { IstioMeshProps, MeshGatewayOptions, ProfileGatewayOptions } from './istio-mesh';
 import { CniPlatform, IstioCniOptions } from './istio-cni';
+import type { IstioMeshProps, MeshGatewayOptions, ProfileGatewayOptions } from './istio-mesh';
 import { affinity, resources, translateK8s } from './istio-operator-k8s';
 import { IstiodOptions } from './istiod-options';
 import {
@@ -600,7 +600,7 @@ function translateCniValues(t: Translator, raw: unknown, cni: Record<string, any
   const ambient = t.map('spec.values.cni.ambient', v.take('ambient'));
   ambient.done({ '*': 'ambient settings of istio-cni follow the mesh: use profile "ambient"' });
   v.done({
-    repair: 'the repair controller runs with upstream\'s defaults; patch the ConfigMap istio-cni-config with an overlay',
+    'repair': 'the repair controller runs with upstream\'s defaults; patch the ConfigMap istio-cni-config with an overlay',
     '*': 'set it on cni (IstioCniOptions) of the mesh, or patch the DaemonSet istio-cni-node with an overlay',
   });
 }
