@@ -1,9 +1,10 @@
 /**
- * The Kubernetes settings of an installed component (istiod, a gateway, and later istio-cni
- * and ztunnel): scheduling, pod and container settings, identity, autoscaling, disruption
- * budget, rollout and Service — what IstioOperator's `components.<name>.k8s` and the Helm
- * charts' values set. Mesh-wide defaults go on the mesh (`IstioMeshProps.components`); a
- * component's own options override them field by field.
+ * The Kubernetes settings of an installed component (istiod, a gateway, istio-cni, ztunnel):
+ * scheduling, pod and container settings, identity, autoscaling, disruption budget, rollout and
+ * Service — what IstioOperator's `components.<name>.k8s` and the Helm charts' values set.
+ * Mesh-wide defaults go on the mesh (`IstioMeshProps.components`); a component's own options
+ * override them field by field. The DaemonSets (istio-cni, ztunnel) take the workload settings
+ * only (`WorkloadKubernetesOptions`, `resolveDaemonSetOptions`).
  *
  * The `apply*` functions lay the options over the objects a component renders, so a new
  * component takes them by calling them on its Deployment or DaemonSet.
