@@ -61,7 +61,7 @@ export { ComputeResources, ResourceQuantities } from './install/compute-resource
 export {
   ComponentAffinity, ComponentKubernetesOptions, ComponentServiceOptions, ComponentVolume, DisruptionBudget, IpFamily, IpFamilyPolicy,
   NodeSelectorTerm, PodAffinityTerm, PodSecurityOptions, PodSysctl, RollingUpdateOptions, SeccompProfileType, SessionAffinity,
-  TopologySpread, UnsatisfiableSpread, WeightedNodeSelectorTerm, WeightedPodAffinityTerm,
+  TopologySpread, UnsatisfiableSpread, WeightedNodeSelectorTerm, WeightedPodAffinityTerm, WorkloadKubernetesOptions,
 } from './install/component-kubernetes';
 export { ObjectOverlay } from './install/overlay';
 export { IstioOperatorSource } from './install/istio-operator';

@@ -431,7 +431,8 @@ describe('applying the options to another component', () => {
       metadata: { labels: { 'k8s-app': 'istio-cni-node' }, annotations: { a: 'b' } },
       spec: { containers: [{ name: 'install-cni', image: 'docker.io/istio/install-cni:1.30.3-distroless' }], priorityClassName: 'system-node-critical' },
     });
-    expect(renderDaemonSetUpdateStrategy({ rollingUpdate: { maxUnavailable: kplus.PercentOrAbsolute.percent(10) } }, 0, 1))
+    expect(renderDaemonSetUpdateStrategy(Testing.chart(), 'cni.rollingUpdate', { rollingUpdate: { maxUnavailable: kplus.PercentOrAbsolute.percent(10) } },
+      { maxSurge: 1, maxUnavailable: 0 }))
       .toEqual({ type: 'RollingUpdate', rollingUpdate: { maxSurge: 0, maxUnavailable: '10%' } });
   });
 });

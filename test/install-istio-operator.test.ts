@@ -369,18 +369,11 @@ values:
 
 describe('IstioMesh.fromIstioOperator, what it refuses', () => {
   test('fails on a profile it does not model', () => {
-    expect(fails('profile: ambient')).toThrow(/Istio \(my-operator\.yaml\): IstioOperator field spec\.profile "ambient" is not supported; use one of "default", "demo", "minimal", "empty"/);
-  });
-
-  test('fails on the cni and ztunnel components: not supported yet', () => {
-    expect(fails('components:\n  cni:\n    enabled: true')).toThrow(/spec\.components\.cni\.enabled is not supported; the istio-cni component is not supported yet/);
-    expect(fails('components:\n  ztunnel:\n    enabled: true')).toThrow(/spec\.components\.ztunnel\.enabled is not supported; the ztunnel component is not supported yet/);
-    expect(fails('values:\n  pilot:\n    cni:\n      enabled: true')).toThrow(/spec\.values\.pilot\.cni\.enabled is not supported/);
-    expect(fails('components:\n  cni:\n    enabled: false')).not.toThrow();
+    expect(fails('profile: openshift-ambient')).toThrow(/Istio \(my-operator\.yaml\): IstioOperator field spec\.profile "openshift-ambient" is not supported; use one of "default", "demo", "minimal", "empty", "ambient"/);
   });
 
   test('fails on unknown fields, naming the path and what to use instead', () => {
-    expect(fails('values:\n  global:\n    platform: openshift')).toThrow(/field spec\.values\.global\.platform is not supported; set the matching IstioMesh option in code/);
+    expect(fails('values:\n  global:\n    foo: 1')).toThrow(/field spec\.values\.global\.foo is not supported; set the matching IstioMesh option in code/);
     expect(fails('values:\n  pilot:\n    seccompProfile: {}')).toThrow(/spec\.values\.pilot\.seccompProfile is not supported; set it on istiod \(IstiodOptions\)/);
     expect(fails('meshConfig:\n  extensionProviders: []')).toThrow(/spec\.meshConfig\.extensionProviders is not supported; add each with mesh\.addExtensionProvider/);
     expect(fails('components:\n  pilot:\n    k8s:\n      hostNetwork: true')).toThrow(/spec\.components\.pilot\.k8s\.hostNetwork is not supported; set it on the istiod options in code, or patch/);
@@ -414,5 +407,174 @@ describe('IstioMesh.fromIstioOperator, what it refuses', () => {
   test('values the library validates still fail with the mesh path', () => {
     expect(fails('components:\n  pilot:\n    k8s:\n      affinity:\n        nodeAffinity:\n          preferredDuringSchedulingIgnoredDuringExecution:\n          - weight: 500\n            preference:\n              matchExpressions:\n              - {key: a, operator: Exists}'))
       .toThrow(/Istio: istiod\.affinity\.preferredNodeTerms\[0\]\.weight 500 is invalid/);
+  });
+});
+
+describe('IstioMesh.fromIstioOperator: ambient, istio-cni and ztunnel', () => {
+  test('profile ambient installs istio-cni and ztunnel', () => {
+    const { mesh, manifests } = fromYaml(operator('profile: ambient'));
+    expect(mesh.profile).toEqual(Profile.AMBIENT);
+    expect(mesh.ambient).toBe(true);
+    expect(named(manifests, 'DaemonSet', 'istio-cni-node')).toBeDefined();
+    expect(named(manifests, 'DaemonSet', 'ztunnel')).toBeDefined();
+    expectValidManifests(manifests.filter(m => m.kind !== 'CustomResourceDefinition'));
+  });
+
+  test('components.cni and components.ztunnel: enabled, namespace, hub, tag and the k8s block', () => {
+    const { mesh, manifests } = fromYaml(operator(`profile: default
+components:
+  cni:
+    enabled: true
+    namespace: istio-system
+    hub: mirror.example.com/istio
+    tag: 1.30.3-distroless
+    k8s:
+      nodeSelector:
+        node-pool: mesh
+      tolerations:
+      - key: dedicated
+        operator: Exists
+      priorityClassName: mesh-critical
+      podAnnotations:
+        example.com/team: mesh
+      resources:
+        requests:
+          cpu: 50m
+          memory: 64Mi
+      env:
+      - name: HTTPS_PROXY
+        value: http://proxy:3128
+      strategy:
+        rollingUpdate:
+          maxUnavailable: 10%
+      overlays:
+      - kind: DaemonSet
+        name: istio-cni-node
+        patches:
+        - path: spec.template.spec.terminationGracePeriodSeconds
+          value: 5
+  ztunnel:
+    enabled: true
+    k8s:
+      resources:
+        requests:
+          cpu: 500m
+          memory: 1Gi
+      strategy:
+        rollingUpdate:
+          maxSurge: 2`));
+    expect(mesh.ambient).toBe(true);
+    expectValidManifests(manifests.filter(m => m.kind !== 'CustomResourceDefinition'));
+    const cni = named(manifests, 'DaemonSet', 'istio-cni-node');
+    const pod = cni.spec.template.spec;
+    expect(pod.containers[0].image).toEqual('mirror.example.com/istio/install-cni:1.30.3-distroless');
+    expect(pod.nodeSelector).toEqual({ 'kubernetes.io/os': 'linux', 'node-pool': 'mesh' });
+    expect(pod.tolerations).toEqual([{ key: 'dedicated', operator: 'Exists' }]);
+    expect(pod.priorityClassName).toEqual('mesh-critical');
+    expect(cni.spec.template.metadata.annotations['example.com/team']).toEqual('mesh');
+    expect(pod.containers[0].resources).toEqual({ requests: { cpu: '50m', memory: '64Mi' } });
+    expect(pod.containers[0].env).toContainEqual({ name: 'HTTPS_PROXY', value: 'http://proxy:3128' });
+    expect(cni.spec.updateStrategy).toEqual({ type: 'RollingUpdate', rollingUpdate: { maxSurge: 0, maxUnavailable: '10%' } });
+    expect(pod.terminationGracePeriodSeconds).toEqual(5);
+    const zt = named(manifests, 'DaemonSet', 'ztunnel');
+    expect(zt.spec.template.spec.containers[0].resources).toEqual({ requests: { cpu: '500m', memory: '1Gi' } });
+    expect(zt.spec.updateStrategy.rollingUpdate).toEqual({ maxSurge: 2, maxUnavailable: 0 });
+  });
+
+  test('values.cni and values.ztunnel keys with typed options, values.global.platform and values.pilot.cni.enabled', () => {
+    const { manifests } = fromYaml(operator(`profile: ambient
+values:
+  global:
+    platform: gke
+  pilot:
+    cni:
+      enabled: true
+  cni:
+    excludeNamespaces: [kube-system, monitoring]
+    logLevel: debug
+    resources:
+      requests:
+        cpu: 20m
+    pullPolicy: Always
+    podLabels:
+      team: mesh
+    rollingMaxUnavailable: 2
+  ztunnel:
+    logLevel: info,access=debug
+    podAnnotations:
+      example.com/team: mesh
+    imagePullSecrets: [mirror-pull]
+    tag: 1.30.3-debug`));
+    expect(named(manifests, 'ConfigMap', 'istio-cni-config').data.EXCLUDE_NAMESPACES).toEqual('kube-system,monitoring');
+    const cni = named(manifests, 'DaemonSet', 'istio-cni-node');
+    const c = cni.spec.template.spec.containers[0];
+    expect(c.args).toEqual(['--log_output_level=debug']);
+    expect(c.resources).toEqual({ requests: { cpu: '20m' } });
+    expect(c.imagePullPolicy).toEqual('Always');
+    expect(cni.spec.template.metadata.labels.team).toEqual('mesh');
+    expect(cni.spec.updateStrategy.rollingUpdate).toEqual({ maxSurge: 0, maxUnavailable: 2 });
+    // GKE: the plugin directory and the ResourceQuota for node-critical pods
+    expect(cni.spec.template.spec.volumes.find((v: any) => v.name === 'cni-bin-dir').hostPath.path).toEqual('/home/kubernetes/bin');
+    expect(named(manifests, 'ResourceQuota', 'istio-cni-resource-quota')).toBeDefined();
+    const zt = named(manifests, 'DaemonSet', 'ztunnel');
+    expect(zt.spec.template.spec.containers[0].env.find((e: any) => e.name === 'RUST_LOG').value).toEqual('info,access=debug');
+    expect(zt.spec.template.spec.containers[0].image).toEqual('docker.io/istio/ztunnel:1.30.3-debug');
+    expect(zt.spec.template.metadata.annotations['example.com/team']).toEqual('mesh');
+    expect(zt.spec.template.spec.imagePullSecrets).toEqual([{ name: 'mirror-pull' }]);
+  });
+
+  test('values.cni.cniBinDir and cniConfDir set a custom platform; values.cni.enabled installs istio-cni with sidecars', () => {
+    const { mesh, manifests } = fromYaml(operator(`values:
+  cni:
+    enabled: true
+    cniBinDir: /usr/libexec/cni
+    cniConfDir: /etc/kubernetes/cni/net.d
+    logging:
+      level: warn`));
+    expect(mesh.ambient).toBe(false);
+    const ds = named(manifests, 'DaemonSet', 'istio-cni-node');
+    const paths = Object.fromEntries(ds.spec.template.spec.volumes.filter((v: any) => v.hostPath).map((v: any) => [v.name, v.hostPath.path]));
+    expect(paths['cni-bin-dir']).toEqual('/usr/libexec/cni');
+    expect(paths['cni-net-dir']).toEqual('/etc/kubernetes/cni/net.d');
+    expect(ds.spec.template.spec.containers[0].args).toEqual(['--log_output_level=warn']);
+  });
+
+  test('fails on the k8s settings a DaemonSet has no object for', () => {
+    expect(fails('profile: ambient\ncomponents:\n  cni:\n    k8s:\n      hpaSpec:\n        maxReplicas: 3'))
+      .toThrow(/spec\.components\.cni\.k8s\.hpaSpec is not supported; istio-cni-node is a DaemonSet: it does not autoscale/);
+    expect(fails('profile: ambient\ncomponents:\n  ztunnel:\n    k8s:\n      replicaCount: 3'))
+      .toThrow(/spec\.components\.ztunnel\.k8s\.replicaCount is not supported; ztunnel is a DaemonSet: it runs one pod per node/);
+    expect(fails('profile: ambient\ncomponents:\n  ztunnel:\n    k8s:\n      podDisruptionBudget:\n        minAvailable: 1'))
+      .toThrow(/spec\.components\.ztunnel\.k8s\.podDisruptionBudget is not supported; ztunnel is a DaemonSet: it has no PodDisruptionBudget/);
+    expect(fails('profile: ambient\ncomponents:\n  cni:\n    k8s:\n      service:\n        type: ClusterIP'))
+      .toThrow(/spec\.components\.cni\.k8s\.service is not supported; istio-cni-node is a DaemonSet: it has no Service/);
+    expect(fails('profile: ambient\ncomponents:\n  cni:\n    k8s:\n      hostNetwork: true'))
+      .toThrow(/spec\.components\.cni\.k8s\.hostNetwork is not supported; set it on the cni options in code, or patch/);
+    expect(fails('profile: ambient\ncomponents:\n  ztunnel:\n    k8s:\n      strategy:\n        rollingUpdate:\n          maxSurge: 1\n          maxUnavailable: 1'))
+      .toThrow(/Istio: ztunnel\.rollingUpdate "maxSurge 1, maxUnavailable 1" is invalid: a DaemonSet rolls out with exactly one/);
+  });
+
+  test('fails on istio-cni or ztunnel settings it cannot honour, naming the field and what to use instead', () => {
+    expect(fails('components:\n  cni:\n    enabled: true\n    namespace: kube-system'))
+      .toThrow(/spec\.components\.cni\.namespace "kube-system" is not supported; every component runs in the mesh namespace "istio-system"/);
+    expect(fails('values:\n  pilot:\n    cni:\n      enabled: true'))
+      .toThrow(/spec\.values\.pilot\.cni\.enabled true is not supported; the library installs istio-cni itself .*enable spec\.components\.cni/);
+    expect(fails('profile: ambient\nvalues:\n  pilot:\n    cni:\n      enabled: false'))
+      .toThrow(/spec\.values\.pilot\.cni\.enabled false is not supported; the mesh sets it from the istio-cni component/);
+    expect(fails('values:\n  global:\n    platform: openshift')).toThrow(/spec\.values\.global\.platform "openshift" is not supported; .*this file installs no istio-cni/);
+    expect(fails('profile: ambient\nvalues:\n  global:\n    platform: eks'))
+      .toThrow(/spec\.values\.global\.platform "eks" is not supported; use one of "gke", "k3s", "openshift", or set values\.cni\.cniBinDir/);
+    expect(fails('profile: ambient\nvalues:\n  global:\n    platform: gke\n  cni:\n    cniBinDir: /opt/bin'))
+      .toThrow(/spec\.values\.cni\.cniBinDir is not supported; values\.global\.platform already sets the CNI directories/);
+    expect(fails('profile: ambient\nvalues:\n  cni:\n    chained: false')).toThrow(/spec\.values\.cni\.chained false is not supported; istio-cni is chained except on OpenShift/);
+    expect(fails('profile: ambient\nvalues:\n  cni:\n    ambient:\n      dnsCapture: false')).toThrow(/spec\.values\.cni\.ambient\.dnsCapture is not supported; ambient settings of istio-cni follow the mesh/);
+    expect(fails('profile: ambient\nvalues:\n  cni:\n    repair:\n      enabled: false')).toThrow(/spec\.values\.cni\.repair is not supported; the repair controller runs with upstream's defaults/);
+    expect(fails('profile: ambient\nvalues:\n  cni:\n    seccompProfile: {}')).toThrow(/spec\.values\.cni\.seccompProfile is not supported; set it on cni \(IstioCniOptions\)/);
+    expect(fails('profile: ambient\nvalues:\n  ztunnel:\n    terminationGracePeriodSeconds: 60'))
+      .toThrow(/spec\.values\.ztunnel\.terminationGracePeriodSeconds is not supported; set it on ztunnel \(ZtunnelOptions\)/);
+    expect(fails('profile: ambient\nvalues:\n  cni:\n    rollingMaxUnavailable: lots')).toThrow(/spec\.values\.cni\.rollingMaxUnavailable "lots" is invalid: must be a node count or a percentage/);
+    expect(fails('values:\n  cni:\n    enabled: false\ncomponents:\n  cni:\n    enabled: true')).toThrow(/spec\.components\.cni\.enabled true is invalid: spec\.values\.cni\.enabled says false/);
+    expect(fails('components:\n  ztunnel:\n    enabled: true\n  cni:\n    enabled: false')).toThrow(/cni\.enabled false is invalid: ambient mode \(ztunnel\) needs istio-cni/);
+    expect(fails('components:\n  cni:\n    enabled: false')).not.toThrow();
   });
 });

@@ -72,6 +72,22 @@ test('Kubernetes settings of istiod and the gateways', () => {
   expect(objects.filter(o => o.kind === 'NetworkPolicy')).toHaveLength(2);
 });
 
+test('Kubernetes settings of istio-cni and ztunnel', () => {
+  const chart = Testing.chart();
+  new IstioMesh(chart, 'mesh', {
+    profile: Profile.AMBIENT,
+    cni: { podAnnotations: { 'example.com/team': 'mesh' }, rollingUpdate: { maxUnavailable: kplus.PercentOrAbsolute.percent(10) } },
+    ztunnel: { imagePullSecrets: ['registry-creds'], serviceAccountAnnotations: { 'eks.amazonaws.com/role-arn': 'arn:aws:iam::1:role/ztunnel' } },
+  });
+  const objects = Testing.synth(chart);
+  const find = (kind: string, name: string) => objects.find(o => o.kind === kind && o.metadata.name === name);
+  expect(find('DaemonSet', 'istio-cni-node').spec.updateStrategy.rollingUpdate).toEqual({ maxSurge: 0, maxUnavailable: '10%' });
+  expect(find('DaemonSet', 'ztunnel').spec.template.spec.imagePullSecrets).toEqual([{ name: 'registry-creds' }]);
+  expect(find('ServiceAccount', 'ztunnel').metadata.annotations).toEqual({ 'eks.amazonaws.com/role-arn': 'arn:aws:iam::1:role/ztunnel' });
+  expect(() => new IstioMesh(Testing.chart(), 'mesh', { profile: Profile.AMBIENT, cni: { disruptionBudget: DisruptionBudget.minAvailable(1) } as any }))
+    .toThrow(/cni\.disruptionBudget .* istio-cni-node is a DaemonSet: it runs one pod per node and has no PodDisruptionBudget/);
+});
+
 test('migrating from istioctl install -f my-operator.yaml', () => {
   const chart = Testing.chart();
   const file = join(mkdtempSync(join(tmpdir(), 'readme-')), 'my-operator.yaml');

@@ -1,9 +1,10 @@
 /**
- * The Kubernetes settings of an installed component (istiod, a gateway, and later istio-cni
- * and ztunnel): scheduling, pod and container settings, identity, autoscaling, disruption
- * budget, rollout and Service — what IstioOperator's `components.<name>.k8s` and the Helm
- * charts' values set. Mesh-wide defaults go on the mesh (`IstioMeshProps.components`); a
- * component's own options override them field by field.
+ * The Kubernetes settings of an installed component (istiod, a gateway, istio-cni, ztunnel):
+ * scheduling, pod and container settings, identity, autoscaling, disruption budget, rollout and
+ * Service — what IstioOperator's `components.<name>.k8s` and the Helm charts' values set.
+ * Mesh-wide defaults go on the mesh (`IstioMeshProps.components`); a component's own options
+ * override them field by field. The DaemonSets (istio-cni, ztunnel) take the workload settings
+ * only (`WorkloadKubernetesOptions`, `resolveDaemonSetOptions`).
  *
  * The `apply*` functions lay the options over the objects a component renders, so a new
  * component takes them by calling them on its Deployment or DaemonSet.
@@ -222,10 +223,12 @@ export interface ComponentServiceOptions {
 }
 
 /**
- * Kubernetes settings of an installed component. On the mesh they are defaults for every
- * component; on a component they override the mesh's field by field (maps merge key by key).
+ * Kubernetes settings of the pods of an installed component and of their controller, whether a
+ * Deployment (istiod, gateways) or a DaemonSet (istio-cni, ztunnel): image, scheduling, pod and
+ * container settings, identity and rollout. On the mesh (`components`) they are defaults for
+ * every component; on a component they override the mesh's field by field (maps merge key by key).
  */
-export interface ComponentKubernetesOptions {
+export interface WorkloadKubernetesOptions {
   /** Registry of this component's image. @default - the mesh's hub ("docker.io/istio") */
   readonly hub?: string;
   /** Tag of this component's image. @default - the mesh's tag ("1.30.3") */
@@ -263,8 +266,20 @@ export interface ComponentKubernetesOptions {
   readonly volumes?: ComponentVolume[];
   /** Tuning of the readiness probe (its check stays the component's). @default - the component's */
   readonly readinessProbe?: kplus.ProbeOptions;
-  /** The rolling update of the Deployment (DaemonSet). @default - the component's */
+  /** The rolling update of the Deployment or DaemonSet. @default - the component's */
   readonly rollingUpdate?: RollingUpdateOptions;
+  /** Annotations of the ServiceAccount, e.g. `eks.amazonaws.com/role-arn` or `iam.gke.io/gcp-service-account`. @default - none */
+  readonly serviceAccountAnnotations?: Record<string, string>;
+}
+
+/**
+ * Kubernetes settings of an installed component that runs as a Deployment (istiod, a gateway):
+ * the workload settings, plus its autoscaler, disruption budget and Service. On the mesh they
+ * are defaults for every component; on a component they override the mesh's field by field
+ * (maps merge key by key). The DaemonSets (istio-cni, ztunnel) take the workload settings only
+ * and ignore the mesh's autoscaling, disruption budget and Service defaults.
+ */
+export interface ComponentKubernetesOptions extends WorkloadKubernetesOptions {
   /** The PodDisruptionBudget. @default - the component's (`minAvailable: 1` from two pods up) */
   readonly disruptionBudget?: DisruptionBudget;
   /**
@@ -278,8 +293,6 @@ export interface ComponentKubernetesOptions {
   readonly autoscalingScaleUp?: kplus.ScalingRules;
   /** How fast the autoscaler removes pods. @default - Kubernetes default */
   readonly autoscalingScaleDown?: kplus.ScalingRules;
-  /** Annotations of the ServiceAccount, e.g. `eks.amazonaws.com/role-arn` or `iam.gke.io/gcp-service-account`. @default - none */
-  readonly serviceAccountAnnotations?: Record<string, string>;
   /** Settings of the Service. @default - the component's */
   readonly service?: ComponentServiceOptions;
 }
@@ -571,13 +584,6 @@ export function renderDeploymentStrategy(
   };
 }
 
-/** The `updateStrategy` of a DaemonSet (istio-cni, ztunnel): the component's rolling update with the options over it. Internal. */
-export function renderDaemonSetUpdateStrategy(
-  o: ComponentKubernetesOptions, maxSurge: string | number, maxUnavailable: string | number,
-): Record<string, unknown> {
-  return { type: 'RollingUpdate', ...renderDeploymentStrategy(o, maxSurge, maxUnavailable) };
-}
-
 /** The `metrics` and `behavior` of the component's HorizontalPodAutoscaler. Internal. */
 export function renderAutoscaling(o: ComponentKubernetesOptions, targetCpu: number): Record<string, unknown> {
   const metrics = o.autoscalingMetrics?.map(m => m._toKube())
@@ -615,4 +621,75 @@ export function validateServiceType(scope: IConstruct | undefined, field: string
   for (const key of ['loadBalancerIp', 'loadBalancerClass'] as const) {
     if (s?.[key] !== undefined) check(type === 'LoadBalancer', scope, field ? `${field}.service.${key}` : `service.${key}`, s[key], 'needs a LoadBalancer Service');
   }
+}
+
+const NO_AUTOSCALING = 'runs one pod per node and does not autoscale; size its pods with resources';
+
+/** The component options a DaemonSet has no object for, and what to use instead. */
+const DEPLOYMENT_ONLY: Record<string, string> = {
+  disruptionBudget: 'runs one pod per node and has no PodDisruptionBudget; bound how many nodes lose it during a rollout with rollingUpdate.maxUnavailable',
+  autoscalingMetrics: NO_AUTOSCALING,
+  autoscalingScaleUp: NO_AUTOSCALING,
+  autoscalingScaleDown: NO_AUTOSCALING,
+  service: 'has no Service; remove service',
+};
+
+/** The resolved Kubernetes options of a node agent DaemonSet. Internal. */
+export interface DaemonSetKubernetes {
+  /** What `applyToPodTemplate` lays over the pod template. */
+  readonly pod: WorkloadKubernetesOptions;
+  /** The component's own tolerations, which replace its defaults. */
+  readonly tolerations?: kplus.NodeTaintQuery[];
+  /** The DaemonSet's `updateStrategy`. */
+  readonly updateStrategy: Record<string, unknown>;
+}
+
+/**
+ * Resolves the Kubernetes options of a node agent DaemonSet (istio-cni, ztunnel): refuses the
+ * options a DaemonSet has no object for, validates the component's own, and lays them over the
+ * mesh's `components` defaults. The mesh's autoscaling, disruption budget and Service defaults
+ * are for Deployments; its `priorityClassName` is for the control plane (node agents keep
+ * `system-node-critical` unless their own option says otherwise); its tolerations add to the
+ * agent's, while the agent's own replace them. Internal.
+ */
+export function resolveDaemonSetOptions(scope: IConstruct, prefix: string, daemonSet: string,
+  mesh: ComponentKubernetesOptions | undefined, own: WorkloadKubernetesOptions,
+  rollout: { maxSurge?: number; maxUnavailable?: number }): DaemonSetKubernetes {
+  for (const [key, instead] of Object.entries(DEPLOYMENT_ONLY)) {
+    const value = (own as Record<string, unknown>)[key];
+    if (value !== undefined) fail(scope, `${prefix}.${key}`, typeof value === 'object' ? '(set)' : value, `${daemonSet} is a DaemonSet: it ${instead}`);
+  }
+  validateComponentOptions(scope, prefix, own);
+  const defaults = mesh && Object.fromEntries(Object.entries(mesh)
+    .filter(([key]) => !(key in DEPLOYMENT_ONLY) && key !== 'priorityClassName')) as WorkloadKubernetesOptions;
+  const merged = mergeComponentOptions(defaults, own);
+  return {
+    pod: { ...merged, tolerations: own.tolerations ? undefined : defaults?.tolerations },
+    tolerations: own.tolerations,
+    updateStrategy: renderDaemonSetUpdateStrategy(scope, own.rollingUpdate || !defaults?.rollingUpdate ? `${prefix}.rollingUpdate` : 'components.rollingUpdate',
+      merged, rollout),
+  };
+}
+
+function isZero(v: string | number): boolean {
+  return v === 0 || /^0+%$/.test(String(v));
+}
+
+/**
+ * The `updateStrategy` of a DaemonSet. Kubernetes takes exactly one of maxSurge and
+ * maxUnavailable above zero, each at most 100%; the one the options leave out is 0 when the other
+ * is set, and the component's defaults stand when the options set neither. Internal.
+ */
+export function renderDaemonSetUpdateStrategy(scope: IConstruct, field: string, o: WorkloadKubernetesOptions,
+  defaults: { maxSurge?: number; maxUnavailable?: number }): Record<string, unknown> {
+  const r = o.rollingUpdate;
+  if (!r || (r.maxSurge === undefined && r.maxUnavailable === undefined)) return { rollingUpdate: compact({ ...defaults }), type: 'RollingUpdate' };
+  const maxSurge = r.maxSurge?.value ?? 0;
+  const maxUnavailable = r.maxUnavailable?.value ?? 0;
+  for (const [key, v] of Object.entries({ maxSurge, maxUnavailable })) {
+    if (typeof v === 'string') check(Number(v.slice(0, -1)) <= 100, scope, `${field}.${key}`, v, 'a DaemonSet takes at most 100%');
+  }
+  check(isZero(maxSurge) !== isZero(maxUnavailable), scope, field, `maxSurge ${maxSurge}, maxUnavailable ${maxUnavailable}`,
+    'a DaemonSet rolls out with exactly one of maxSurge (start the new pod first) and maxUnavailable (stop the old pod first) above zero');
+  return { rollingUpdate: { maxSurge, maxUnavailable }, type: 'RollingUpdate' };
 }

@@ -1,9 +1,12 @@
 import { ApiObject } from 'cdk8s';
-import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
+import {
+  applyToPodTemplate, ComponentKubernetesOptions, DaemonSetKubernetes, PodTemplateJson, resolveDaemonSetOptions,
+  WorkloadKubernetesOptions,
+} from './component-kubernetes';
 import { ComputeResources, renderComputeResources, validateComputeResources } from './compute-resources';
 import { apiObject, commonLabels, InstallContext, revLabel, SyncWave } from './install-context';
-import { check, validateDnsLabel, validateLabels, validateResourceName } from '../core/validation';
+import { check, validateDnsLabel } from '../core/validation';
 
 /** How the Istio CNI plugin is chained into the node's network configuration. */
 export enum CniProvider {
@@ -68,8 +71,16 @@ export class CniPlatform {
  * Settings of the istio-cni node agent (DaemonSet `istio-cni-node`), which sets up traffic
  * redirection for sidecars (instead of the privileged `istio-init` container) and for ambient
  * workloads.
+ *
+ * The Kubernetes settings of a DaemonSet (scheduling, pod, image, identity, rollout) override the
+ * mesh's `components` defaults. The agent keeps its own defaults where the mesh's would not fit
+ * a node agent: it tolerates every NoSchedule and NoExecute taint and CriticalAddonsOnly (its
+ * own `tolerations` replace these, the mesh's add to them), runs on `kubernetes.io/os: linux`
+ * nodes (`nodeSelector` adds labels) and as `system-node-critical` (only its own
+ * `priorityClassName` changes that). A DaemonSet has no autoscaler, PodDisruptionBudget or
+ * Service: those options fail.
  */
-export interface IstioCniOptions {
+export interface IstioCniOptions extends WorkloadKubernetesOptions {
   /**
    * Install istio-cni. With sidecars, injected pods then get the unprivileged
    * `istio-validation` init container instead of `istio-init` (NET_ADMIN, NET_RAW, root).
@@ -83,16 +94,6 @@ export interface IstioCniOptions {
   readonly excludeNamespaces?: string[];
   /** CPU and memory of the `install-cni` container. @default - 100m CPU and 100Mi requested */
   readonly resources?: ComputeResources;
-  /**
-   * Taints the node agent tolerates. It must run on every node that runs mesh pods.
-   *
-   * @default - every NoSchedule and NoExecute taint, and CriticalAddonsOnly
-   */
-  readonly tolerations?: kplus.NodeTaintQuery[];
-  /** Nodes the agent runs on. @default {"kubernetes.io/os": "linux"} */
-  readonly nodeSelector?: Record<string, string>;
-  /** PriorityClass of the agent's pods. @default "system-node-critical" */
-  readonly priorityClassName?: string;
   /** The agent's log levels (`--log_output_level`): a level or `scope:level` pairs. @default "info" */
   readonly logLevel?: string;
 }
@@ -103,9 +104,7 @@ export interface IstioCniSettings {
   readonly platform: CniPlatform;
   readonly excludeNamespaces: string[];
   readonly resources: ComputeResources;
-  readonly tolerations?: kplus.NodeTaintQuery[];
-  readonly nodeSelector: Record<string, string>;
-  readonly priorityClassName: string;
+  readonly k8s: DaemonSetKubernetes;
   readonly logLevel: string;
   readonly image: string;
 }
@@ -122,7 +121,9 @@ export const NODE_AGENT_TOLERATIONS = [
 ];
 
 /** Validates the options and fills in the defaults. Internal. */
-export function resolveCni(scope: Construct, o: IstioCniOptions, ambient: boolean, image: string): IstioCniSettings {
+export function resolveCni(scope: Construct, o: IstioCniOptions, ambient: boolean, image: string,
+  defaults?: ComponentKubernetesOptions): IstioCniSettings {
+  const resolved = resolveDaemonSetOptions(scope, 'cni', 'istio-cni-node', defaults, o, { maxUnavailable: 1 });
   const field = (f: string) => `cni.${f}`;
   const platform = o.platform ?? CniPlatform.DEFAULT;
   check(platform instanceof CniPlatform, scope, field('platform'), platform, 'must be a CniPlatform such as CniPlatform.GKE or CniPlatform.custom(binDir, confDir)');
@@ -131,8 +132,6 @@ export function resolveCni(scope: Construct, o: IstioCniOptions, ambient: boolea
   const excludeNamespaces = o.excludeNamespaces ?? ['kube-system'];
   excludeNamespaces.forEach((ns, i) => validateDnsLabel(scope, field(`excludeNamespaces[${i}]`), ns));
   validateComputeResources(scope, field('resources'), o.resources);
-  validateLabels(scope, field('nodeSelector'), o.nodeSelector);
-  validateResourceName(scope, field('priorityClassName'), o.priorityClassName);
   if (o.logLevel !== undefined) {
     check(ISTIO_LOG_LEVEL.test(o.logLevel), scope, field('logLevel'), o.logLevel, 'must be a level (debug, info, warn, error, none) or comma-separated scope:level pairs, e.g. "cni:debug,ambient:info"');
   }
@@ -141,9 +140,7 @@ export function resolveCni(scope: Construct, o: IstioCniOptions, ambient: boolea
     platform,
     excludeNamespaces,
     resources: o.resources ?? { requests: { cpu: '100m', memory: '100Mi' } },
-    tolerations: o.tolerations,
-    nodeSelector: o.nodeSelector ?? { 'kubernetes.io/os': 'linux' },
-    priorityClassName: o.priorityClassName ?? 'system-node-critical',
+    k8s: resolved,
     logLevel: o.logLevel ?? 'info',
     image,
   };
@@ -191,6 +188,7 @@ export class IstioCni extends Construct {
         name,
         namespaced: kind === 'ServiceAccount' || kind === 'ConfigMap' || kind === 'ResourceQuota',
         labels: labels(extraLabels),
+        annotations: kind === 'ServiceAccount' ? s.k8s.pod.serviceAccountAnnotations : undefined,
         body,
       });
     const subjects = [{ kind: 'ServiceAccount', name: 'istio-cni', namespace: ctx.namespace }];
@@ -264,9 +262,10 @@ export class IstioCni extends Construct {
     const fieldEnv = (name: string, fieldPath: string) => ({ name, valueFrom: { fieldRef: { fieldPath } } });
     const limitEnv = (name: string, resource: string) => ({ name, valueFrom: { resourceFieldRef: { resource, divisor: '1' } } });
     const hostPath = (name: string, path: string, type?: string) => ({ name, hostPath: { path, ...(type ? { type } : {}) } });
-    return {
-      selector: { matchLabels: { 'k8s-app': 'istio-cni-node' } },
-      updateStrategy: { rollingUpdate: { maxUnavailable: 1 }, type: 'RollingUpdate' },
+    const selector = { 'k8s-app': 'istio-cni-node' };
+    const spec = {
+      selector: { matchLabels: selector },
+      updateStrategy: s.k8s.updateStrategy,
       template: {
         metadata: {
           labels: {
@@ -285,9 +284,9 @@ export class IstioCni extends Construct {
           },
         },
         spec: {
-          ...(Object.keys(s.nodeSelector).length > 0 ? { nodeSelector: s.nodeSelector } : {}),
-          tolerations: s.tolerations ? s.tolerations.map(t => t._toKube()) : NODE_AGENT_TOLERATIONS,
-          priorityClassName: s.priorityClassName,
+          nodeSelector: { 'kubernetes.io/os': 'linux' },
+          tolerations: s.k8s.tolerations ? s.k8s.tolerations.map(t => t._toKube()) : [...NODE_AGENT_TOLERATIONS],
+          priorityClassName: 'system-node-critical',
           serviceAccountName: 'istio-cni',
           terminationGracePeriodSeconds: 30,
           containers: [{
@@ -339,5 +338,7 @@ export class IstioCni extends Construct {
         },
       },
     };
+    applyToPodTemplate(this.node.scope, 'cni', spec.template as unknown as PodTemplateJson, 'install-cni', selector, s.k8s.pod);
+    return spec;
   }
 }

@@ -141,9 +141,12 @@ export interface IstioMeshProps {
   /** Mesh-wide configuration. @default - the profile's */
   readonly meshConfig?: MeshConfigOptions;
   /**
-   * Kubernetes settings every component of the mesh starts from (istiod and the gateways):
-   * image pull secrets, scheduling, pod security, Service settings and so on. A component's
-   * own options override them field by field; maps (labels, annotations, node selector) merge.
+   * Kubernetes settings every component of the mesh starts from (istiod, the gateways,
+   * istio-cni and ztunnel): image pull secrets, scheduling, pod security, Service settings and
+   * so on. A component's own options override them field by field; maps (labels, annotations,
+   * node selector) merge. The node agents (istio-cni, ztunnel) are DaemonSets: the autoscaling,
+   * disruption budget, Service and `priorityClassName` defaults don't apply to them, and these
+   * tolerations add to theirs.
    *
    * @default - none
    */
@@ -253,9 +256,9 @@ const DEFAULT_REVISION_INJECTION = new WeakMap<IConstruct, DefaultRevisionInject
 export class IstioMesh extends Construct {
   /**
    * An installation from an IstioOperator (`install.istio.io/v1alpha1`), the file of
-   * `istioctl install -f my-operator.yaml`: profile, hub, tag, revision, namespace, meshConfig,
-   * components (base, pilot, ingress and egress gateways with their `k8s` settings and
-   * overlays) and the `values` that map to typed options. Any other field fails, naming its
+   * `istioctl install -f my-operator.yaml`: profile (ambient included), hub, tag, revision,
+   * namespace, meshConfig, components (base, pilot, cni, ztunnel, ingress and egress gateways
+   * with their `k8s` settings and overlays) and the `values` that map to typed options. Any other field fails, naming its
    * path and what to use instead. Returns the mesh, to keep going in code.
    *
    * @example
@@ -354,10 +357,11 @@ export class IstioMesh extends Construct {
     if (this.ambient && !this.settings.istiod) {
       fail(this, 'ztunnel.enabled', true, `ztunnel needs istiod, which profile "${this.profile}" does not install`);
     }
-    const cniSettings = cniEnabled ? resolveCni(this, props.cni ?? {}, this.ambient, `${this.hub}/install-cni:${imageTag(this.ctx)}`) : undefined;
     this.istiodServiceName = revisioned(this.ctx, 'istiod');
     this.componentDefaults = props.components;
     if (props.components) validateComponentOptions(this, 'components', props.components);
+    const cniSettings = cniEnabled
+      ? resolveCni(this, props.cni ?? {}, this.ambient, `${this.hub}/install-cni:${imageTag(this.ctx)}`, props.components) : undefined;
     this.networkPolicy = props.networkPolicy ?? false;
     const istiod = this.resolveIstiod(mergeComponentOptions(props.components, props.istiod ?? {}));
     this.istiodSettings = istiod;
@@ -459,7 +463,7 @@ export class IstioMesh extends Construct {
         image: `${this.hub}/ztunnel:${imageTag(this.ctx)}`,
         istiodAddress: `${this.istiodServiceName}.${this.namespace}.svc:15012`,
         clusterId: istiod.clusterId,
-      })).daemonSet;
+      }, props.components)).daemonSet;
     }
 
     const ingress = props.ingressGateway ?? {};

@@ -45,7 +45,7 @@ const LABEL_OPERATORS: Record<string, (key: string, values: string[]) => kplus.L
   DoesNotExist: key => kplus.LabelExpression.doesNotExist(key),
 };
 
-function affinity(t: Translator, path: string, raw: unknown): ComponentAffinity {
+export function affinity(t: Translator, path: string, raw: unknown): ComponentAffinity {
   const a = t.map(path, raw);
   const out: Record<string, unknown> = {};
   const nodeTerm = (p: string, term: unknown) => {
@@ -313,9 +313,30 @@ export function translateK8s(t: Translator, scope: Construct, id: string, path: 
   objectName: string, overlays: OperatorPlan['overlays'], component: string): void {
   const k = t.map(path, raw);
   const isIstiod = component === 'Pilot';
+  const nodeAgent = component === 'Cni' || component === 'Ztunnel';
+  if (nodeAgent) {
+    const daemonSet = component === 'Cni' ? 'istio-cni-node' : 'ztunnel';
+    const refusals: Record<string, string> = {
+      hpaSpec: 'does not autoscale; size its pods with resources',
+      replicaCount: 'runs one pod per node; choose the nodes with nodeSelector, affinity and tolerations',
+      podDisruptionBudget: 'has no PodDisruptionBudget; bound how many nodes lose it during a rollout with strategy.rollingUpdate.maxUnavailable',
+      service: 'has no Service; remove it',
+      serviceAnnotations: 'has no Service; remove it',
+    };
+    for (const [key, instead] of Object.entries(refusals)) {
+      if (present(k.value[key])) t.unsupported(`${path}.${key}`, `${daemonSet} is a DaemonSet: it ${instead}`);
+    }
+  }
   const aff = k.take('affinity');
   if (aff !== undefined) out.affinity = affinity(t, `${path}.affinity`, aff);
   envVars(t, scope, id, `${path}.env`, k.take('env'), out);
+  if (nodeAgent && out.env) {
+    // the node agents take every extra variable as envValues
+    for (const [name, value] of Object.entries(out.env as Record<string, string>)) {
+      out.envValues = { ...out.envValues, [name]: kplus.EnvValue.fromValue(value) };
+    }
+    delete out.env;
+  }
   const h = k.take('hpaSpec');
   const replicaCount = t.num(`${path}.replicaCount`, k.take('replicaCount'));
   let scaling: { min?: number; max?: number; cpu?: number } | undefined;
@@ -497,7 +518,7 @@ export function translateK8s(t: Translator, scope: Construct, id: string, path: 
     overlays.push({ field: m.path, kind, name, patches });
   });
   k.done({
-    '*': `set it on the ${isIstiod ? 'istiod' : 'gateway'} options in code, or patch the rendered object with an overlay`,
+    '*': `set it on the ${isIstiod ? 'istiod' : nodeAgent ? (component === 'Cni' ? 'cni' : 'ztunnel') : 'gateway'} options in code, or patch the rendered object with an overlay`,
   });
   void component;
 }

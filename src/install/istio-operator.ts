@@ -10,13 +10,15 @@ import { Construct } from 'constructs';
 import { parseAllDocuments } from 'yaml';
 import { ComponentKubernetesOptions } from './component-kubernetes';
 import { InjectionImagePullPolicy, SidecarInjectorOptions } from './injection/injection-config';
+import { CniPlatform, IstioCniOptions } from './istio-cni';
 import type { IstioMeshProps, MeshGatewayOptions, ProfileGatewayOptions } from './istio-mesh';
-import { resources, translateK8s } from './istio-operator-k8s';
+import { affinity, resources, translateK8s } from './istio-operator-k8s';
 import { IstiodOptions } from './istiod-options';
 import {
   AccessLogEncoding, IngressControllerMode, MeshConfigOptions, OutboundTrafficPolicyMode, ProxyConfigOptions,
 } from './mesh-config';
 import { Profile } from './profile';
+import { ZtunnelOptions } from './ztunnel';
 import { quote } from '../core/validation';
 
 /** Where an IstioOperator comes from: a file, YAML text, or an object already parsed. */
@@ -174,7 +176,12 @@ export class Translator {
   }
 }
 
-const PROFILES: Record<string, Profile> = { default: Profile.DEFAULT, demo: Profile.DEMO, minimal: Profile.MINIMAL, empty: Profile.EMPTY };
+const PROFILES: Record<string, Profile> = {
+  default: Profile.DEFAULT, demo: Profile.DEMO, minimal: Profile.MINIMAL, empty: Profile.EMPTY, ambient: Profile.AMBIENT,
+};
+
+/** `values.global.platform` values that set istio-cni's directories. */
+const CNI_PLATFORMS: Record<string, CniPlatform> = { gke: CniPlatform.GKE, k3s: CniPlatform.K3S, openshift: CniPlatform.OPENSHIFT };
 
 /** Translates an IstioOperator to the options of an IstioMesh. @internal */
 export function translateIstioOperator(scope: Construct, id: string, source: IstioOperatorSource): OperatorPlan {
@@ -198,7 +205,7 @@ export function translateIstioOperator(scope: Construct, id: string, source: Ist
   const profileName = t.str('spec.profile', spec.take('profile')) ?? 'default';
   const profile = PROFILES[profileName];
   if (profile === undefined) {
-    t.unsupported(`spec.profile "${profileName}"`, `use one of ${Object.keys(PROFILES).map(p => JSON.stringify(p)).join(', ')} (ambient, the istio-cni and ztunnel components, is not supported yet)`);
+    t.unsupported(`spec.profile "${profileName}"`, `use one of ${Object.keys(PROFILES).map(p => JSON.stringify(p)).join(', ')}`);
   }
   const props: Record<string, any> = { profile };
   props.hub = t.str('spec.hub', spec.take('hub'));
@@ -215,7 +222,9 @@ export function translateIstioOperator(scope: Construct, id: string, source: Ist
   const injector: Record<string, any> = {};
   const ingress: Record<string, any> = {};
   const egress: Record<string, any> = {};
-  translateValues(t, spec.take('values'), props, istiod, components, injector);
+  const cni: Record<string, any> = {};
+  const ztunnel: Record<string, any> = {};
+  const { pilotCni, platform } = translateValues(t, spec.take('values'), props, { istiod, components, injector, cni, ztunnel });
 
   const gateways: OperatorGateway[] = [];
   const overlays: OperatorPlan['overlays'] = [];
@@ -244,12 +253,38 @@ export function translateIstioOperator(scope: Construct, id: string, source: Ist
   if (pilotTag !== undefined) istiod.tag = pilotTag;
   pilot.done();
 
-  for (const name of ['cni', 'ztunnel']) {
-    const c = t.map(`spec.components.${name}`, comps.take(name));
-    if (t.bool(`spec.components.${name}.enabled`, c.take('enabled'))) {
-      t.unsupported(`spec.components.${name}.enabled`, `the ${name === 'cni' ? 'istio-cni' : 'ztunnel'} component is not supported yet; remove it or set enabled: false`);
+  for (const name of ['cni', 'ztunnel'] as const) {
+    const field = `spec.components.${name}`;
+    const c = t.map(field, comps.take(name));
+    const options = name === 'cni' ? cni : ztunnel;
+    const enabled = t.bool(`${field}.enabled`, c.take('enabled'));
+    if (enabled !== undefined) {
+      if (options.enabled !== undefined && options.enabled !== enabled) {
+        t.invalid(`${field}.enabled`, enabled, `spec.values.${name}.enabled says ${options.enabled}; set one of them, or both alike`);
+      }
+      options.enabled = enabled;
     }
-    c.done({ '*': `the ${name} component is not supported yet` });
+    const ns = t.str(`${field}.namespace`, c.take('namespace'));
+    if (ns !== undefined) sameNamespace(t, `${field}.namespace`, ns, props.namespace);
+    const k8s = c.take('k8s');
+    if (k8s !== undefined) {
+      translateK8s(t, scope, id, `${field}.k8s`, k8s, options, name === 'cni' ? 'istio-cni-node' : 'ztunnel', overlays, name === 'cni' ? 'Cni' : 'Ztunnel');
+    }
+    const hub = t.str(`${field}.hub`, c.take('hub'));
+    if (hub !== undefined) options.hub = hub;
+    const tag = t.str(`${field}.tag`, c.take('tag'));
+    if (tag !== undefined) options.tag = tag;
+    c.done();
+  }
+  // values.pilot.cni.enabled tells istiod's injector that istio-cni runs; here the mesh installs it
+  const cniInstalled = cni.enabled ?? (profile === Profile.AMBIENT || ztunnel.enabled === true);
+  if (pilotCni !== undefined && pilotCni !== cniInstalled) {
+    t.unsupported(`spec.values.pilot.cni.enabled ${pilotCni}`, pilotCni
+      ? 'the library installs istio-cni itself and tells the injector; enable spec.components.cni (istio-cni installed by other means is not supported)'
+      : 'the mesh sets it from the istio-cni component, which this file installs; remove it or disable spec.components.cni');
+  }
+  if (platform !== undefined && !cniInstalled) {
+    t.unsupported(`spec.values.global.platform "${platform}"`, 'the platform only sets where istio-cni installs its plugin, and this file installs no istio-cni; remove it');
   }
   comps.take('istiodRemote');
   if (op.spec?.components?.istiodRemote?.enabled) t.unsupported('spec.components.istiodRemote', 'remote control planes are not supported; install istiod in the cluster');
@@ -291,6 +326,8 @@ export function translateIstioOperator(scope: Construct, id: string, source: Ist
   if (Object.keys(injector).length) props.sidecarInjector = injector as SidecarInjectorOptions;
   if (Object.keys(ingress).length) props.ingressGateway = ingress as ProfileGatewayOptions;
   if (Object.keys(egress).length) props.egressGateway = egress as ProfileGatewayOptions;
+  if (Object.keys(cni).length) props.cni = cni as IstioCniOptions;
+  if (Object.keys(ztunnel).length) props.ztunnel = ztunnel as ZtunnelOptions;
   for (const key of Object.keys(props)) if (props[key] === undefined) delete props[key];
   return { props: props as IstioMeshProps, gateways, overlays };
 }
@@ -360,8 +397,18 @@ function translateMeshConfig(t: Translator, raw: unknown): MeshConfigOptions {
   return out as MeshConfigOptions;
 }
 
-function translateValues(t: Translator, raw: unknown, props: Record<string, any>, istiod: Record<string, any>,
-  components: Record<string, any>, injector: Record<string, any>): void {
+/** The option objects `values` fills in. */
+interface ValueTargets {
+  readonly istiod: Record<string, any>;
+  readonly components: Record<string, any>;
+  readonly injector: Record<string, any>;
+  readonly cni: Record<string, any>;
+  readonly ztunnel: Record<string, any>;
+}
+
+/** Reads `spec.values`; returns what is checked once the components are read. */
+function translateValues(t: Translator, raw: unknown, props: Record<string, any>, targets: ValueTargets): { pilotCni?: boolean; platform?: string } {
+  const { istiod, components, injector, cni, ztunnel } = targets;
   const values = t.map('spec.values', raw);
   const global = t.map('spec.values.global', values.take('global'));
   const hub = t.str('spec.values.global.hub', global.take('hub'));
@@ -397,6 +444,11 @@ function translateValues(t: Translator, raw: unknown, props: Record<string, any>
     injector.agentLogLevel = level;
   }
   logging.done();
+  const platform = t.str('spec.values.global.platform', global.take('platform'));
+  if (platform) {
+    cni.platform = CNI_PLATFORMS[platform] ?? t.unsupported(`spec.values.global.platform "${platform}"`,
+      `use one of ${Object.keys(CNI_PLATFORMS).map(p => JSON.stringify(p)).join(', ')}, or set values.cni.cniBinDir and cniConfDir for other platforms`);
+  }
   const logAsJson = t.bool('spec.values.global.logAsJson', global.take('logAsJson'));
   if (logAsJson !== undefined) injector.logAsJson = logAsJson;
   const meshId = t.str('spec.values.global.meshID', global.take('meshID'));
@@ -455,11 +507,9 @@ function translateValues(t: Translator, raw: unknown, props: Record<string, any>
   if (podLabels) istiod.podLabels = podLabels;
   const serviceAnnotations = t.strings('spec.values.pilot.serviceAnnotations', pilot.take('serviceAnnotations'));
   if (serviceAnnotations) istiod.service = { annotations: serviceAnnotations };
-  const pilotCni = t.map('spec.values.pilot.cni', pilot.take('cni'));
-  if (t.bool('spec.values.pilot.cni.enabled', pilotCni.take('enabled'))) {
-    t.unsupported('spec.values.pilot.cni.enabled', 'the istio-cni component is not supported yet; remove it');
-  }
-  pilotCni.done();
+  const pilotCniValues = t.map('spec.values.pilot.cni', pilot.take('cni'));
+  const pilotCni = t.bool('spec.values.pilot.cni.enabled', pilotCniValues.take('enabled'));
+  pilotCniValues.done({ provider: 'set the platform (values.global.platform "openshift" attaches istio-cni through Multus)' });
   pilot.done({ '*': 'set it on istiod (IstiodOptions) of the mesh' });
 
   const sidecar = t.map('spec.values.sidecarInjectorWebhook', values.take('sidecarInjectorWebhook'));
@@ -473,13 +523,14 @@ function translateValues(t: Translator, raw: unknown, props: Record<string, any>
   if (defaultTemplates?.length) injector.defaultTemplates = defaultTemplates;
   sidecar.done({ '*': 'set it on sidecarInjector (SidecarInjectorOptions) of the mesh' });
 
+  translateCniValues(t, values.take('cni'), cni);
+  translateZtunnelValues(t, values.take('ztunnel'), ztunnel);
+
   const gatewaysValues = values.take('gateways');
   if (gatewaysValues !== undefined) {
     t.unsupported('spec.values.gateways', 'set the gateway\'s settings in spec.components.ingressGateways[].k8s or egressGateways[].k8s');
   }
   values.done({
-    'cni': 'the istio-cni component is not supported yet',
-    'ztunnel': 'the ztunnel component is not supported yet',
     'telemetry': 'use Telemetry resources (the Telemetry construct)',
     'istiodRemote': 'remote control planes are not supported',
     'base': 'set base on the mesh (spec.components.base.enabled)',
@@ -487,5 +538,85 @@ function translateValues(t: Translator, raw: unknown, props: Record<string, any>
     'defaultRevision': 'use defaultRevisionTag on the mesh',
     '*': 'set the matching IstioMesh option in code (see the README section on IstioOperator files)',
   });
+  return { pilotCni, platform };
+}
+
+/** The `values` keys both node agents share: enablement, image, pod metadata, resources, log level. */
+function nodeAgentValues(t: Translator, v: Fields, out: Record<string, any>): void {
+  const enabled = t.bool(`${v.path}.enabled`, v.take('enabled'));
+  if (enabled !== undefined) out.enabled = enabled;
+  const hub = t.str(`${v.path}.hub`, v.take('hub'));
+  if (hub !== undefined) out.hub = hub;
+  const tag = t.str(`${v.path}.tag`, v.take('tag'));
+  if (tag !== undefined) out.tag = tag;
+  const podAnnotations = t.strings(`${v.path}.podAnnotations`, v.take('podAnnotations'));
+  if (podAnnotations) out.podAnnotations = podAnnotations;
+  const podLabels = t.strings(`${v.path}.podLabels`, v.take('podLabels'));
+  if (podLabels) out.podLabels = podLabels;
+  const res = v.take('resources');
+  if (res !== undefined) out.resources = resources(t, `${v.path}.resources`, res);
+  const logLevel = t.str(`${v.path}.logLevel`, v.take('logLevel'));
+  if (logLevel !== undefined) out.logLevel = logLevel;
+}
+
+function translateCniValues(t: Translator, raw: unknown, cni: Record<string, any>): void {
+  const v = t.map('spec.values.cni', raw);
+  nodeAgentValues(t, v, cni);
+  const pullPolicy = t.enumValue('spec.values.cni.pullPolicy', v.take('pullPolicy'), kplus.ImagePullPolicy as unknown as Record<string, kplus.ImagePullPolicy>);
+  if (pullPolicy) cni.imagePullPolicy = pullPolicy;
+  const logging = t.map('spec.values.cni.logging', v.take('logging'));
+  const level = t.str('spec.values.cni.logging.level', logging.take('level'));
+  logging.done();
+  if (level !== undefined) {
+    if (cni.logLevel !== undefined && cni.logLevel !== level) t.invalid('spec.values.cni.logging.level', level, `values.cni.logLevel says "${cni.logLevel}"; set one of them`);
+    cni.logLevel = level;
+  }
+  const excludeNamespaces = t.stringList('spec.values.cni.excludeNamespaces', v.take('excludeNamespaces'));
+  if (excludeNamespaces) cni.excludeNamespaces = excludeNamespaces;
+  const binDir = t.str('spec.values.cni.cniBinDir', v.take('cniBinDir'));
+  const confDir = t.str('spec.values.cni.cniConfDir', v.take('cniConfDir'));
+  if (binDir !== undefined || confDir !== undefined) {
+    if (cni.platform) {
+      t.unsupported(`spec.values.cni.${binDir !== undefined ? 'cniBinDir' : 'cniConfDir'}`,
+        'values.global.platform already sets the CNI directories; remove one of them');
+    }
+    cni.platform = CniPlatform.custom(binDir ?? CniPlatform.DEFAULT.binDir, confDir ?? CniPlatform.DEFAULT.confDir);
+  }
+  const aff = v.take('affinity');
+  if (aff !== undefined) cni.affinity = affinity(t, 'spec.values.cni.affinity', aff);
+  const maxUnavailable = v.take('rollingMaxUnavailable');
+  if (maxUnavailable !== undefined) {
+    const text = t.str('spec.values.cni.rollingMaxUnavailable', maxUnavailable)!;
+    const match = /^(\d+)(%?)$/.exec(text);
+    if (!match) t.invalid('spec.values.cni.rollingMaxUnavailable', maxUnavailable, 'must be a node count or a percentage such as "10%"');
+    cni.rollingUpdate = {
+      maxUnavailable: match[2] ? kplus.PercentOrAbsolute.percent(Number(match[1])) : kplus.PercentOrAbsolute.absolute(Number(match[1])),
+    };
+  }
+  const chained = t.bool('spec.values.cni.chained', v.take('chained'));
+  if (chained === false && cni.platform !== CniPlatform.OPENSHIFT) {
+    t.unsupported('spec.values.cni.chained false', 'istio-cni is chained except on OpenShift (values.global.platform "openshift")');
+  }
+  const ambient = t.map('spec.values.cni.ambient', v.take('ambient'));
+  ambient.done({ '*': 'ambient settings of istio-cni follow the mesh: use profile "ambient"' });
+  v.done({
+    'repair': 'the repair controller runs with upstream\'s defaults; patch the ConfigMap istio-cni-config with an overlay',
+    '*': 'set it on cni (IstioCniOptions) of the mesh, or patch the DaemonSet istio-cni-node with an overlay',
+  });
+}
+
+function translateZtunnelValues(t: Translator, raw: unknown, ztunnel: Record<string, any>): void {
+  const v = t.map('spec.values.ztunnel', raw);
+  nodeAgentValues(t, v, ztunnel);
+  const pullPolicy = t.enumValue('spec.values.ztunnel.imagePullPolicy', v.take('imagePullPolicy'),
+    kplus.ImagePullPolicy as unknown as Record<string, kplus.ImagePullPolicy>);
+  if (pullPolicy) ztunnel.imagePullPolicy = pullPolicy;
+  const pullSecrets = t.stringList('spec.values.ztunnel.imagePullSecrets', v.take('imagePullSecrets'));
+  if (pullSecrets?.length) ztunnel.imagePullSecrets = pullSecrets;
+  const nodeSelector = t.strings('spec.values.ztunnel.nodeSelector', v.take('nodeSelector'));
+  if (nodeSelector) ztunnel.nodeSelector = nodeSelector;
+  const priority = t.str('spec.values.ztunnel.priorityClassName', v.take('priorityClassName'));
+  if (priority) ztunnel.priorityClassName = priority;
+  v.done({ '*': 'set it on ztunnel (ZtunnelOptions) of the mesh, or patch the DaemonSet ztunnel with an overlay' });
 }
 

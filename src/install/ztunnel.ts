@@ -1,26 +1,31 @@
 import { ApiObject } from 'cdk8s';
-import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
+import {
+  applyToPodTemplate, ComponentKubernetesOptions, DaemonSetKubernetes, PodTemplateJson, resolveDaemonSetOptions,
+  WorkloadKubernetesOptions,
+} from './component-kubernetes';
 import { ComputeResources, renderComputeResources, validateComputeResources } from './compute-resources';
 import { apiObject, commonLabels, InstallContext, SyncWave } from './install-context';
 import { NODE_AGENT_TOLERATIONS } from './istio-cni';
-import { check, validateLabels, validateResourceName } from '../core/validation';
+import { check } from '../core/validation';
 
 /**
  * Settings of ztunnel, the ambient mode's per-node proxy (DaemonSet `ztunnel`): it carries the
  * mTLS (HBONE) traffic of ambient workloads and enforces L4 AuthorizationPolicies.
+ *
+ * The Kubernetes settings of a DaemonSet override the mesh's `components` defaults, as for
+ * istio-cni (`IstioCniOptions`): ztunnel tolerates every NoSchedule and NoExecute taint and
+ * CriticalAddonsOnly (its own `tolerations` replace these, the mesh's add to them), runs on
+ * `kubernetes.io/os: linux` nodes (`nodeSelector` adds labels) and as `system-node-critical`
+ * (only its own `priorityClassName` changes that), and rolls out one node at a time, the new pod
+ * first (`maxSurge: 1`). A DaemonSet has no autoscaler, PodDisruptionBudget or Service: those
+ * options fail.
  */
-export interface ZtunnelOptions {
+export interface ZtunnelOptions extends WorkloadKubernetesOptions {
   /** Install ztunnel. @default - true in the ambient profile, false otherwise */
   readonly enabled?: boolean;
   /** CPU and memory of the proxy. @default - 200m CPU and 512Mi requested */
   readonly resources?: ComputeResources;
-  /** Taints ztunnel tolerates. It must run on every node that runs ambient pods. @default - every NoSchedule and NoExecute taint, and CriticalAddonsOnly */
-  readonly tolerations?: kplus.NodeTaintQuery[];
-  /** Nodes ztunnel runs on. @default {"kubernetes.io/os": "linux"} */
-  readonly nodeSelector?: Record<string, string>;
-  /** PriorityClass of the ztunnel pods. @default "system-node-critical" */
-  readonly priorityClassName?: string;
   /**
    * The log filter (`RUST_LOG`): a level (`trace`, `debug`, `info`, `warn`, `error`, `off`),
    * optionally followed by `target=level` pairs, e.g. `info,access=debug`.
@@ -33,9 +38,7 @@ export interface ZtunnelOptions {
 /** Resolved ztunnel settings. Internal. */
 export interface ZtunnelSettings {
   readonly resources: ComputeResources;
-  readonly tolerations?: kplus.NodeTaintQuery[];
-  readonly nodeSelector: Record<string, string>;
-  readonly priorityClassName: string;
+  readonly k8s: DaemonSetKubernetes;
   readonly logLevel: string;
   readonly image: string;
   /** istiod's xDS and CA address, `istiod.istio-system.svc:15012`. */
@@ -48,20 +51,19 @@ const RUST_LOG = new RegExp(`^(${RUST_LEVEL}|[A-Za-z_][A-Za-z0-9_:]*=${RUST_LEVE
 
 /** Validates the options and fills in the defaults. Internal. */
 export function resolveZtunnel(scope: Construct, o: ZtunnelOptions,
-  input: { image: string; istiodAddress: string; clusterId: string }): ZtunnelSettings {
+  input: { image: string; istiodAddress: string; clusterId: string }, defaults?: ComponentKubernetesOptions): ZtunnelSettings {
   const field = (f: string) => `ztunnel.${f}`;
+  const k8s = resolveDaemonSetOptions(scope, 'ztunnel', 'ztunnel', defaults, o,
+    // a new pod starts before the old one stops, so a node is never without its proxy
+    { maxSurge: 1, maxUnavailable: 0 });
   validateComputeResources(scope, field('resources'), o.resources);
-  validateLabels(scope, field('nodeSelector'), o.nodeSelector);
-  validateResourceName(scope, field('priorityClassName'), o.priorityClassName);
   if (o.logLevel !== undefined) {
     check(RUST_LOG.test(o.logLevel), scope, field('logLevel'), o.logLevel,
       'must be a level (trace, debug, info, warn, error, off) optionally followed by target=level pairs, e.g. "info,access=debug"');
   }
   return {
     resources: o.resources ?? { requests: { cpu: '200m', memory: '512Mi' } },
-    tolerations: o.tolerations,
-    nodeSelector: o.nodeSelector ?? { 'kubernetes.io/os': 'linux' },
-    priorityClassName: o.priorityClassName ?? 'system-node-critical',
+    k8s,
     logLevel: o.logLevel ?? 'info',
     ...input,
   };
@@ -80,7 +82,7 @@ export class Ztunnel extends Construct {
     super(scope, id);
     const labels = commonLabels('ztunnel');
     apiObject(this, 'ServiceAccount', ctx, SyncWave.IDENTITY, {
-      apiVersion: 'v1', kind: 'ServiceAccount', name: 'ztunnel', namespaced: true, labels,
+      apiVersion: 'v1', kind: 'ServiceAccount', name: 'ztunnel', namespaced: true, labels, annotations: s.k8s.pod.serviceAccountAnnotations,
     });
     this.daemonSet = apiObject(this, 'DaemonSet', ctx, SyncWave.CONTROL_PLANE, {
       apiVersion: 'apps/v1',
@@ -94,19 +96,19 @@ export class Ztunnel extends Construct {
 
   private spec(s: ZtunnelSettings): Record<string, unknown> {
     const fieldEnv = (name: string, fieldPath: string) => ({ name, valueFrom: { fieldRef: { fieldPath } } });
-    return {
-      // a new pod starts before the old one stops, so a node is never without its proxy
-      updateStrategy: { rollingUpdate: { maxSurge: 1, maxUnavailable: 0 }, type: 'RollingUpdate' },
-      selector: { matchLabels: { app: 'ztunnel' } },
+    const selector = { app: 'ztunnel' };
+    const spec = {
+      updateStrategy: s.k8s.updateStrategy,
+      selector: { matchLabels: selector },
       template: {
         metadata: {
           labels: { 'sidecar.istio.io/inject': 'false', 'istio.io/dataplane-mode': 'none', 'app': 'ztunnel', ...commonLabels('ztunnel') },
           annotations: { 'sidecar.istio.io/inject': 'false', 'prometheus.io/port': '15020', 'prometheus.io/scrape': 'true' },
         },
         spec: {
-          ...(Object.keys(s.nodeSelector).length > 0 ? { nodeSelector: s.nodeSelector } : {}),
+          nodeSelector: { 'kubernetes.io/os': 'linux' },
           serviceAccountName: 'ztunnel',
-          tolerations: s.tolerations ? s.tolerations.map(t => t._toKube()) : NODE_AGENT_TOLERATIONS,
+          tolerations: s.k8s.tolerations ? s.k8s.tolerations.map(t => t._toKube()) : [...NODE_AGENT_TOLERATIONS],
           containers: [{
             name: 'istio-proxy',
             image: s.image,
@@ -147,7 +149,7 @@ export class Ztunnel extends Construct {
               { mountPath: '/tmp', name: 'tmp' },
             ],
           }],
-          priorityClassName: s.priorityClassName,
+          priorityClassName: 'system-node-critical',
           terminationGracePeriodSeconds: 30,
           volumes: [
             { name: 'istio-token', projected: { sources: [{ serviceAccountToken: { path: 'istio-token', expirationSeconds: 43200, audience: 'istio-ca' } }] } },
@@ -160,5 +162,7 @@ export class Ztunnel extends Construct {
         },
       },
     };
+    applyToPodTemplate(this.node.scope, 'ztunnel', spec.template as unknown as PodTemplateJson, 'istio-proxy', selector, s.k8s.pod);
+    return spec;
   }
 }
