@@ -1,5 +1,6 @@
 import { Duration } from 'cdk8s';
 import { parse, parseAllDocuments } from 'yaml';
+import { tokenize } from './support/go-template';
 import { UPSTREAM_INJECTOR_VALUES } from '../imports/install/injector-values';
 import {
   InjectionImagePullPolicy, InjectionPolicy, InjectionSelectorOperator, SidecarInjectorTemplates,
@@ -15,28 +16,7 @@ import { assertTemplate, balancedActions, renderInjectionConfig, renderInjection
 // placeholder values, so the result can be parsed as YAML and inspected.
 // ---------------------------------------------------------------------------------------------
 
-type Token = { kind: 'text'; text: string } | { kind: 'action'; body: string };
 type Node = string | { kind: 'value'; body: string } | { kind: 'block'; keyword: string; cond: string; then: Node[]; otherwise: Node[] };
-
-function tokenize(template: string): Token[] {
-  const tokens: Token[] = [];
-  const re = /\{\{(-\s)?([\s\S]*?)(\s-)?\}\}/g;
-  let last = 0;
-  let trimNext = false;
-  for (let m = re.exec(template); m; m = re.exec(template)) {
-    let text = template.slice(last, m.index);
-    if (trimNext) text = text.replace(/^\s+/, '');
-    if (m[1]) text = text.replace(/\s+$/, '');
-    tokens.push({ kind: 'text', text });
-    tokens.push({ kind: 'action', body: m[2].trim() });
-    trimNext = Boolean(m[3]);
-    last = re.lastIndex;
-  }
-  let rest = template.slice(last);
-  if (trimNext) rest = rest.replace(/^\s+/, '');
-  tokens.push({ kind: 'text', text: rest });
-  return tokens;
-}
 
 function parseTemplate(template: string): Node[] {
   const root: Node[] = [];

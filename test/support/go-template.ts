@@ -5,14 +5,15 @@
  * Written for the tests, independently of the library's template builder.
  */
 
-type Token = { kind: 'text'; text: string } | { kind: 'action'; body: string };
+/** Text and `{{ action }}` tokens, with Go's `{{-` / `-}}` whitespace trimming applied. */
+export type Token = { kind: 'text'; text: string } | { kind: 'action'; body: string };
 type Node =
   | { kind: 'text'; text: string }
   | { kind: 'print'; expr: string }
   | { kind: 'declare'; name: string; expr: string; assign: boolean }
   | { kind: 'if' | 'with' | 'range'; expr: string; then: Node[]; otherwise: Node[] };
 
-function tokenize(template: string): Token[] {
+export function tokenize(template: string): Token[] {
   const tokens: Token[] = [];
   const re = /\{\{(-\s)?([\s\S]*?)(\s-)?\}\}/g;
   let last = 0;
