@@ -10,9 +10,9 @@
  * Internal: not exported from the package entry point.
  */
 import { AGENT_STATUS_PORT, HEALTH_PORT, ISTIOD_XDS_PORT, MOUNTS, POD_FIELD_ENV, TOKEN_EXPIRATION_SECONDS } from '../proxy-facts';
-import { Entry, Item, MergeYaml, ToYaml, YMap, act, go, interp, list, map, raw, renderDocuments, when, withValue } from './go-template';
+import { Entry, Item, ToYaml, YMap, act, go, interp, list, map, raw, renderDocuments, when, withValue } from './go-template';
 import {
-  GATEWAY_LABELS, NETWORK_LABEL, autoscaler, budget, gatewayDeployment, httpProbe, metadata, service, strdict,
+  NETWORK_LABEL, autoscaler, budget, gatewayDeployment, gatewayPodLabels, gatewayPodSecurityContext, httpProbe, metadata, service,
 } from './kube-gateway-template';
 import { EnvEntry, IMAGE_PULL_POLICY, IMAGE_PULL_SECRETS, PROXY_METADATA_ENV, emptyDirVolume, envItem, values } from './proxy-model';
 
@@ -117,16 +117,8 @@ function rootCert(): Item {
 }
 
 function deployment(): YMap {
-  const podSecurity = values('gateways.securityContext');
-  const seccomp = values('gateways.seccompProfile');
-  const podLabels = '(strdict "sidecar.istio.io/inject" "false" "service.istio.io/canonical-name" .DeploymentName "service.istio.io/canonical-revision" "latest") '
-    + `.InfrastructureLabels ${strdict([...GATEWAY_LABELS, MANAGED])}`;
-  return gatewayDeployment(MANAGED, podLabels, [
-    ['securityContext', map(when<Entry>(podSecurity, [new MergeYaml(podSecurity)], [
-      // lets the unprivileged proxy bind ports 80 and 443
-      ['sysctls', list(map(['name', 'net.ipv4.ip_unprivileged_port_start'], ['value', '0']))],
-      when<Entry>(seccomp, [['seccompProfile', new ToYaml(seccomp)]]),
-    ]))],
+  return gatewayDeployment(MANAGED, gatewayPodLabels(MANAGED), [
+    gatewayPodSecurityContext(),
     ['serviceAccountName', go('.ServiceAccount | quote')],
     ['containers', list(container())],
     ['volumes', list(emptyDirVolume('tmp'), token(XDS_TOKEN), token(MOUNTS.token.name), rootCert())],

@@ -151,6 +151,25 @@ function proxy(): TemplatedContainer {
 const GATEWAY_POD_ANNOTATIONS = `${INFRASTRUCTURE_ANNOTATIONS} (strdict "${ANNOTATIONS.revision}" (.Revision | default "default")) `
   + `(strdict "prometheus.io/path" "${PROMETHEUS_PATH}" "prometheus.io/port" "${AGENT_STATUS_PORT}" "prometheus.io/scrape" "true")`;
 
+/** The pod labels of a gateway istiod deploys for a Gateway class labelled `managed`: not injected, canonical name and revision. */
+export function gatewayPodLabels(managed: [string, string]): string {
+  return '(strdict "sidecar.istio.io/inject" "false" "service.istio.io/canonical-name" .DeploymentName "service.istio.io/canonical-revision" "latest") '
+    + `.InfrastructureLabels ${strdict([...GATEWAY_LABELS, managed])}`;
+}
+
+/**
+ * The pod securityContext of a deployed gateway: `gateways.securityContext` when set, otherwise
+ * the sysctl that lets the unprivileged proxy bind ports 80 and 443, and `gateways.seccompProfile`.
+ */
+export function gatewayPodSecurityContext(): Entry {
+  const podSecurity = values('gateways.securityContext');
+  const seccomp = values('gateways.seccompProfile');
+  return ['securityContext', map(when<Entry>(podSecurity, [new MergeYaml(podSecurity)], [
+    ['sysctls', list(map(['name', 'net.ipv4.ip_unprivileged_port_start'], ['value', '0']))],
+    when<Entry>(seccomp, [['seccompProfile', new ToYaml(seccomp)]]),
+  ]))];
+}
+
 /**
  * The Deployment istiod creates for a Gateway (kube-gateway and waypoint): labelled `managed`,
  * selected by the gateway-name label, with the gateway pod annotations, `podLabels` (a
@@ -175,15 +194,8 @@ export function gatewayDeployment(managed: [string, string], podLabels: string, 
 }
 
 function deployment(): YMap {
-  const podSecurity = values('gateways.securityContext');
-  const seccomp = values('gateways.seccompProfile');
-  const podLabels = '(strdict "sidecar.istio.io/inject" "false" "service.istio.io/canonical-name" .DeploymentName "service.istio.io/canonical-revision" "latest") '
-    + `.InfrastructureLabels ${strdict([...GATEWAY_LABELS, MANAGED])}`;
-  return gatewayDeployment(MANAGED, podLabels, [
-    ['securityContext', map(when<Entry>(podSecurity, [new MergeYaml(podSecurity)], [
-      ['sysctls', list(map(['name', 'net.ipv4.ip_unprivileged_port_start'], ['value', '0']))],
-      when<Entry>(seccomp, [['seccompProfile', new ToYaml(seccomp)]]),
-    ]))],
+  return gatewayDeployment(MANAGED, gatewayPodLabels(MANAGED), [
+    gatewayPodSecurityContext(),
     ['serviceAccountName', go('.ServiceAccount | quote')],
     ['containers', list(containerItem(proxy()))],
     ['volumes', list(...proxyVolumes({ crl: false, userVolumes: false, podOptions: false }))],
