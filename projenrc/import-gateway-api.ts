@@ -6,8 +6,9 @@
  *   experimental TCPRoute and UDPRoute);
  * - `imports/crds/gateway-api-standard.json` and `imports/crds/gateway-api-experimental.json`:
  *   the upstream objects unchanged (every CRD with all its versions and full schemas, and the
- *   standard channel's ValidatingAdmissionPolicy), which `GatewayApiCrds` loads when used and
- *   the tests validate against.
+ *   standard channel's ValidatingAdmissionPolicy; each spec as cdk8s renders it), with the YAML
+ *   of each spec beside them (`*.spec-yaml.json`, crd-data.ts), which `GatewayApiCrds` loads
+ *   when used and the analysis validates against.
  *
  * Usage: ts-node projenrc/import-gateway-api.ts <standard dir> <experimental dir> <version>
  */
@@ -16,6 +17,7 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from
 import { tmpdir } from 'os';
 import { join } from 'path';
 import { parseAllDocuments, stringify } from 'yaml';
+import { writeCrdData } from './crd-data';
 
 const [standardDir, experimentalDir, version] = process.argv.slice(2);
 if (!standardDir || !experimentalDir || !version) {
@@ -47,7 +49,7 @@ for (const crd of standard.filter(o => o.kind === 'CustomResourceDefinition')) {
 
 mkdirSync('imports/crds', { recursive: true });
 for (const [channel, objects] of [['standard', standard], ['experimental', experimental]] as const) {
-  writeFileSync(`imports/crds/gateway-api-${channel}.json`, JSON.stringify(objects, null, 1) + '\n');
+  writeCrdData(`imports/crds/gateway-api-${channel}.json`, objects);
 }
 
 // Bindings: one version per kind, the one the library emits.

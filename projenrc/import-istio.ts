@@ -2,9 +2,10 @@
  * Generates the upstream Istio data the library and its tests use, from the Istio CRD file:
  *
  * - `imports/crds/istio.json`: the upstream CustomResourceDefinitions as they are (every
- *   version, the full `openAPIV3Schema` with its `x-kubernetes-validations` rules). The
- *   built-in CRDs are rendered from it, and the test validators check custom resources
- *   against it, so neither needs the upstream file at build or test time.
+ *   version, the full `openAPIV3Schema` with its `x-kubernetes-validations` rules; each spec
+ *   as cdk8s renders it), and `istio.spec-yaml.json`, the YAML of each spec (crd-data.ts).
+ *   The built-in CRDs are rendered from them, and the analysis checks custom resources
+ *   against them, so neither needs the upstream file at build or test time.
  * - `imports/<group>.ts`: the internal `cdk8s import` bindings. Only the API version the
  *   library emits is kept for each kind (v1 where Istio serves it, otherwise the storage
  *   version), so there is exactly one generated class per kind.
@@ -16,6 +17,7 @@ import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { join, resolve } from 'path';
 import { parseAllDocuments, stringify } from 'yaml';
+import { writeCrdData } from './crd-data';
 
 const [input, istioVersion] = process.argv.slice(2);
 if (!input || !istioVersion) {
@@ -30,7 +32,7 @@ if (upstream.length === 0) throw new Error(`${input} holds no CustomResourceDefi
 // 1. the CRDs themselves, in upstream order
 mkdirSync('imports/crds', { recursive: true });
 // a Kubernetes List, so `kubectl apply -f` and any YAML/JSON reader take it as it is
-writeFileSync('imports/crds/istio.json', JSON.stringify({ apiVersion: 'v1', kind: 'List', items: upstream }, undefined, 1) + '\n');
+writeCrdData('imports/crds/istio.json', upstream, items => ({ apiVersion: 'v1', kind: 'List', items }));
 
 // 2. the cdk8s bindings, one version per kind
 const crds = upstream.map(crd => {

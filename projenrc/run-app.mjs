@@ -1,13 +1,16 @@
 // Runs a TypeScript cdk8s app fast: esbuild bundles it (with the library and cdk8s) into one
 // CommonJS file, cached under node_modules/.cache until one of its inputs changes, and the
-// bundle runs in this process. Type-checking is `npm test`'s job, as with `ts-node --transpile-only`.
+// bundle runs in this process. V8's code cache of the bundle, taken after a run (so it holds
+// the functions the synth compiled, not only the top level), is kept beside it: later runs
+// skip parsing and compiling. Type-checking is `npm test`'s job, as with `ts-node --transpile-only`.
 //
 //   node projenrc/run-app.mjs APP.ts                  # the `app` of cdk8s.yaml: writes to $CDK8S_OUTDIR
 //   node projenrc/run-app.mjs APP.ts --outdir dist    # `npm run synth`: a fresh dist/ without the cdk8s CLI
-import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import Module from 'node:module';
 import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import vm from 'node:vm';
 
 const [entry, ...options] = process.argv.slice(2);
 const outdirAt = options.lastIndexOf('--outdir'); // the last one wins: `npm run synth -- --outdir DIR`
@@ -22,6 +25,7 @@ const root = resolve(dirname(self), '..');
 const cache = join(root, 'node_modules', '.cache', 'cdk8s-istio');
 const bundle = join(cache, `${basename(entry, '.ts')}.${Buffer.from(resolve(entry)).toString('base64url').slice(-24)}.cjs`);
 const inputsFile = `${bundle}.inputs.json`;
+const codeCacheFile = `${bundle}.v8-cache`;
 
 /** The bundle is current when it is newer than this script and every file esbuild read to build it. */
 function upToDate() {
@@ -33,6 +37,7 @@ function upToDate() {
 if (!upToDate()) {
   const esbuild = await import('esbuild');
   mkdirSync(cache, { recursive: true });
+  rmSync(codeCacheFile, { force: true });
   const result = await esbuild.build({
     absWorkingDir: root,
     entryPoints: [resolve(entry)],
@@ -62,4 +67,27 @@ if (outdir) {
   process.env.CDK8S_OUTDIR = resolve(outdir);
 }
 
-createRequire(import.meta.url)(bundle);
+runWithCodeCache(bundle);
+
+/**
+ * Runs the bundle as `require(bundle)` would, compiled with V8's code cache of an earlier run
+ * when there is one that this Node.js accepts; otherwise writes one when the run ends.
+ */
+function runWithCodeCache(file) {
+  const source = readFileSync(file, 'utf-8');
+  const cachedData = existsSync(codeCacheFile) ? readFileSync(codeCacheFile) : undefined;
+  const script = new vm.Script(Module.wrap(source), { filename: file, cachedData });
+  if (cachedData === undefined || script.cachedDataRejected) {
+    process.once('exit', () => {
+      const partial = `${codeCacheFile}.${process.pid}`;
+      writeFileSync(partial, script.createCachedData());
+      renameSync(partial, codeCacheFile); // whole or not at all, should two runs race
+    });
+  }
+  const module = new Module(file, undefined);
+  module.filename = file;
+  module.paths = Module._nodeModulePaths(dirname(file));
+  Module._cache[file] = module;
+  script.runInThisContext()(module.exports, Module.createRequire(file), module, file, dirname(file));
+  module.loaded = true;
+}

@@ -23,16 +23,25 @@ export const DEFAULT_MAX_NODES = 40;
 
 /** The nodes in `core`, the edges that touch them, and the nodes at their other ends. */
 export function subgraph(graph: Graph, title: string, core: Set<string>, findings: Marker[] = []): Graph {
-  const edges = graph.edges.filter(e => core.has(e.from) || core.has(e.to));
-  const ids = new Set([...core, ...edges.flatMap(e => [e.from, e.to])]);
+  const edges: GraphEdge[] = [];
+  const ids = new Set(core);
+  for (const e of graph.edges) {
+    if (core.has(e.from) || core.has(e.to)) {
+      edges.push(e);
+      ids.add(e.from);
+      ids.add(e.to);
+    }
+  }
   const nodes = graph.nodes.filter(n => ids.has(n.id));
-  const namespaces = graph.namespaces.filter(ns => nodes.some(n => n.namespace === ns.name));
-  return { title, nodes, edges, namespaces, findings };
+  return { title, nodes, edges, namespaces: namespacesOf(graph, nodes), findings };
 }
 
-/** The part of a graph that stands for `resources` (`Kind namespace/name`). */
+/** The part of a graph that stands for `resources` (`Kind namespace/name`): its nodes, and the edges it draws. */
 export function restrictTo(graph: Graph, title: string, resources: Set<string>): Graph {
-  const core = new Set(graph.nodes.filter(n => n.resources.some(r => resources.has(r))).map(n => n.id));
+  const core = new Set<string>();
+  for (const n of graph.nodes) {
+    if (n.resources.some(r => resources.has(r))) core.add(n.id);
+  }
   // an edge drawn from an object of the chart (a route, a policy) brings both of its ends
   for (const e of graph.edges) {
     if (e.resource && resources.has(e.resource)) {
@@ -40,9 +49,58 @@ export function restrictTo(graph: Graph, title: string, resources: Set<string>):
       core.add(e.to);
     }
   }
-  const sub = subgraph(graph, title, core, graph.findings.filter(f => resources.has(f.resource)));
-  // keep the edges between the nodes shown that the chart draws, but not the rest of the mesh
-  return { ...sub, edges: sub.edges.filter(e => core.has(e.from) || core.has(e.to)) };
+  return subgraph(graph, title, core, graph.findings.filter(f => resources.has(f.resource)));
+}
+
+/** The namespaces (in the graph's order) that some of `nodes` are in. */
+function namespacesOf(graph: Graph, nodes: readonly GraphNode[]): Graph['namespaces'] {
+  const used = new Set<string | undefined>();
+  for (const n of nodes) used.add(n.namespace);
+  return graph.namespaces.filter(ns => used.has(ns.name));
+}
+
+/**
+ * What `subgraph` gives for each of several disjoint cores, in one pass over the edges: each
+ * edge goes to the parts of its ends. Each part's findings are those about the resources of
+ * its core's nodes, in the graph's order.
+ */
+function subgraphs(graph: Graph, parts: ReadonlyArray<{ title: string; core: readonly string[] }>): Graph[] {
+  const partOf = new Map<string, number>();
+  parts.forEach((p, i) => p.core.forEach(id => partOf.set(id, i)));
+  const edges: GraphEdge[][] = parts.map(() => []);
+  for (const e of graph.edges) {
+    const a = partOf.get(e.from);
+    const b = partOf.get(e.to);
+    if (a !== undefined) edges[a].push(e);
+    if (b !== undefined && b !== a) edges[b].push(e);
+  }
+  const byId = new Map(graph.nodes.map(n => [n.id, n]));
+  const order = new Map(graph.nodes.map((n, i) => [n.id, i]));
+  const findingsAbout = new Map<string, number[]>();
+  graph.findings.forEach((f, i) => {
+    const list = findingsAbout.get(f.resource);
+    if (list) list.push(i);
+    else findingsAbout.set(f.resource, [i]);
+  });
+  return parts.map((part, i) => {
+    const ids = new Set(part.core);
+    for (const e of edges[i]) {
+      ids.add(e.from);
+      ids.add(e.to);
+    }
+    const nodes = [...ids].filter(id => byId.has(id)).sort((x, y) => order.get(x)! - order.get(y)!).map(id => byId.get(id)!);
+    const findings = new Set<number>();
+    for (const id of part.core) {
+      for (const r of byId.get(id)?.resources ?? []) for (const f of findingsAbout.get(r) ?? []) findings.add(f);
+    }
+    return {
+      title: part.title,
+      nodes,
+      edges: edges[i],
+      namespaces: namespacesOf(graph, nodes),
+      findings: [...findings].sort((x, y) => x - y).map(f => graph.findings[f]),
+    };
+  });
 }
 
 /** Splits a graph as `mode` says; AUTO keeps it whole up to `maxNodes` nodes. */
@@ -91,42 +149,28 @@ function byComponents(graph: Graph, maxNodes: number): Graph[] {
   }
   if (current.length > 0) chunks.push(current);
   if (chunks.length <= 1) return [graph];
-  // one pass over the edges: each goes to the chunks of its ends, as `subgraph` would take it
-  const chunkOf = new Map<string, number>();
-  chunks.forEach((ids, i) => ids.forEach(id => chunkOf.set(id, i)));
-  const edges: GraphEdge[][] = chunks.map(() => []);
-  for (const e of graph.edges) {
-    const a = chunkOf.get(e.from);
-    const b = chunkOf.get(e.to);
-    if (a !== undefined) edges[a].push(e);
-    if (b !== undefined && b !== a) edges[b].push(e);
-  }
-  const byId = new Map(graph.nodes.map(n => [n.id, n]));
-  const order = new Map(graph.nodes.map((n, i) => [n.id, i]));
-  return chunks.map((ids, i) => {
-    const idSet = new Set([...ids, ...edges[i].flatMap(e => [e.from, e.to])]);
-    const nodes = [...idSet].sort((x, y) => order.get(x)! - order.get(y)!).map(id => byId.get(id)!);
-    const resources = new Set(ids.flatMap(id => byId.get(id)!.resources));
-    return {
-      title: `${graph.title} (${i + 1}/${chunks.length})`,
-      nodes,
-      edges: edges[i],
-      namespaces: graph.namespaces.filter(ns => nodes.some(n => n.namespace === ns.name)),
-      findings: graph.findings.filter(f => resources.has(f.resource)),
-    };
-  });
+  return subgraphs(graph, chunks.map((core, i) => ({ title: `${graph.title} (${i + 1}/${chunks.length})`, core })));
 }
 
 function byNamespace(graph: Graph): Graph[] {
-  const parts: Graph[] = [];
-  for (const ns of graph.namespaces) {
-    const core = new Set(graph.nodes.filter(n => n.namespace === ns.name).map(n => n.id));
-    const resources = new Set(graph.nodes.filter(n => core.has(n.id)).flatMap(n => n.resources));
-    parts.push(subgraph(graph, `${graph.title}: namespace ${ns.name}`, core, graph.findings.filter(f => resources.has(f.resource))));
+  const inNamespace = new Map<string, string[]>(graph.namespaces.map(ns => [ns.name, []]));
+  const linked = new Set<string>();
+  for (const e of graph.edges) {
+    linked.add(e.from);
+    linked.add(e.to);
   }
-  const outside = graph.nodes.filter(n => n.namespace === undefined && !graph.edges.some(e => (e.from === n.id || e.to === n.id)));
-  if (outside.length > 0) parts.push(subgraph(graph, `${graph.title}: outside any namespace`, new Set(outside.map(n => n.id))));
-  return parts;
+  const outside: string[] = [];
+  for (const n of graph.nodes) {
+    if (n.namespace === undefined) {
+      if (!linked.has(n.id)) outside.push(n.id);
+    } else {
+      inNamespace.get(n.namespace)?.push(n.id);
+    }
+  }
+  return subgraphs(graph, [
+    ...graph.namespaces.map(ns => ({ title: `${graph.title}: namespace ${ns.name}`, core: inNamespace.get(ns.name)! })),
+    ...(outside.length > 0 ? [{ title: `${graph.title}: outside any namespace`, core: outside }] : []),
+  ]);
 }
 
 /**

@@ -83,12 +83,11 @@ export function chartGraphs(app: App, run: AppRun): Map<string, string> {
     const graph = resources ? restrictTo(whole, title, resources) : { ...whole, title };
     return renderMarkdown(title, source, split(graph, settings.split ?? MeshGraphSplit.AUTO, settings.maxNodes ?? DEFAULT_MAX_NODES));
   };
-  const charts = app.charts;
+  const { charts, indexed } = chartsInOrder(app);
   if (app.yamlOutputType === YamlOutputType.FILE_PER_APP) {
     if (charts.length > 0) files.set(`app${GRAPH_FILE_SUFFIX}`, render('app', `app${app.outputFileExtension}`, undefined));
     return files;
   }
-  const indexed = hasDependantCharts(app);
   charts.forEach((chart, i) => {
     const name = `${indexed ? `${String(i).padStart(4, '0')}-` : ''}${Names.toDnsLabel(chart)}`;
     const yaml = app.yamlOutputType === YamlOutputType.FILE_PER_CHART ? `${name}${app.outputFileExtension}` : `${name}/`;
@@ -101,18 +100,30 @@ function writeGraphs(app: App, run: AppRun): void {
   for (const [file, text] of chartGraphs(app, run)) writeFileSync(join(app.outdir, file), text);
 }
 
-/** As cdk8s decides to prefix chart files with their index: nested charts, or dependencies between charts. */
-function hasDependantCharts(app: App): boolean {
-  const charts = app.node.findAll().filter((c): c is Chart => c instanceof Chart);
-  if (charts.some(c => c.node.children.some(x => x instanceof Chart))) return true;
+/**
+ * The charts in the order `App.synth()` writes them, and whether it prefixes their files with
+ * their index (as cdk8s decides: nested charts, or dependencies between charts). One walk of
+ * the tree; cdk8s's topological sort (`app.charts`, a walk of its own for every object) only
+ * when there are dependencies to sort by.
+ */
+function chartsInOrder(app: App): { charts: Chart[]; indexed: boolean } {
+  const charts: Chart[] = [];
+  let nested = false;
+  const dependants: IConstruct[] = [];
   for (const c of app.node.findAll()) {
-    for (const dep of c.node.dependencies) {
-      const from = chartOf(c);
-      const to = chartOf(dep);
-      if (from && to && from !== to) return true;
+    if (c instanceof Chart) {
+      charts.push(c);
+      if (c.node.scope instanceof Chart) nested = true;
     }
+    if (c.node.dependencies.length > 0) dependants.push(c);
   }
-  return false;
+  if (dependants.length === 0) return { charts, indexed: nested };
+  const crossChart = dependants.some(c => c.node.dependencies.some(dep => {
+    const from = chartOf(c);
+    const to = chartOf(dep);
+    return from !== undefined && to !== undefined && from !== to;
+  }));
+  return { charts: app.charts, indexed: nested || crossChart };
 }
 
 function chartOf(c: IConstruct): Chart | undefined {

@@ -2,7 +2,8 @@ import { ApiObject, Include } from 'cdk8s';
 import { Construct } from 'constructs';
 import { ISTIO_KINDS } from './crd-table';
 import { SYNC_WAVE_ANNOTATION, SyncWave } from './install-context';
-import { upstreamIstioCrds, UpstreamCrd } from './upstream-crds';
+import { upstreamIstioCrds, upstreamIstioSpecYaml, UpstreamCrd } from './upstream-crds';
+import { PrerenderedApiObject } from '../core/prerendered-api-object';
 import { check } from '../core/validation';
 
 /**
@@ -91,10 +92,9 @@ function crdLabels(upstream: Record<string, string> = {}): Record<string, string
  * schema with its validation rules). Helm's `helm.sh/resource-policy` annotation is left out.
  */
 function renderCrd(scope: Construct, crd: UpstreamCrd): ApiObject {
-  return new ApiObject(scope, crd.spec.names.kind, {
+  return new PrerenderedApiObject(scope, crd.spec.names.kind, {
     apiVersion: crd.apiVersion,
     kind: crd.kind,
     metadata: { name: crd.metadata.name, labels: crdLabels(crd.metadata.labels) },
-    spec: structuredClone(crd.spec),
-  });
+  }, crd.spec, () => upstreamIstioSpecYaml(crd));
 }

@@ -1,6 +1,7 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { SYNC_WAVE_ANNOTATION, SyncWave } from './install-context';
+import { PrerenderedApiObject } from '../core/prerendered-api-object';
 import { check } from '../core/validation';
 
 /**
@@ -54,9 +55,10 @@ export class GatewayApiCrds extends Construct {
         ...standard.filter(o => o.kind !== 'CustomResourceDefinition')]
       : standard;
     this.apiObjects = objects.map(obj => {
-      // `status` is the API server's to write
-      const { apiVersion, kind, metadata, status: _status, ...rest } = structuredClone(obj);
-      const apiObject = new ApiObject(this, `${kind}-${metadata.name}`, { apiVersion, kind, metadata, ...rest });
+      // `status` is the API server's to write; the spec is the generated data as it is
+      const { apiVersion, kind, metadata, spec } = obj;
+      const apiObject = new PrerenderedApiObject(this, `${kind}-${metadata.name}`, { apiVersion, kind, metadata: structuredClone(metadata) },
+        spec, () => upstreamSpecYaml(obj));
       if (props.syncWave) apiObject.metadata.addAnnotation(SYNC_WAVE_ANNOTATION, String(SyncWave.CRDS));
       return apiObject;
     });
@@ -72,4 +74,15 @@ export class GatewayApiCrds extends Construct {
 function upstreamObjects(channel: 'standard' | 'experimental'): any[] {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   return channel === 'standard' ? require('../../imports/crds/gateway-api-standard.json') : require('../../imports/crds/gateway-api-experimental.json');
+}
+
+/** The YAML cdk8s writes under `spec:` for an upstream object (see PrerenderedApiObject), from either channel's file. */
+function upstreamSpecYaml(obj: { kind: string; metadata: { name: string } }): string {
+  const key = `${obj.kind}/${obj.metadata.name}`;
+  /* eslint-disable @typescript-eslint/no-require-imports */
+  const text = (require('../../imports/crds/gateway-api-standard.spec-yaml.json') as Record<string, string>)[key]
+    ?? (require('../../imports/crds/gateway-api-experimental.spec-yaml.json') as Record<string, string>)[key];
+  /* eslint-enable @typescript-eslint/no-require-imports */
+  if (text === undefined) throw new Error(`cdk8s-istio: no prerendered spec for ${key}; run \`npx projen import\``);
+  return text;
 }

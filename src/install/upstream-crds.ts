@@ -1,7 +1,8 @@
 /**
  * The upstream Istio CustomResourceDefinitions, as data: `imports/crds/istio.json`, which the
- * import task generates from Istio's `crd-all.gen.yaml` (see projenrc/import-istio.ts).
- * Internal. Loaded on first use, so apps that do not write the built-in CRDs never read it.
+ * import task generates from Istio's `crd-all.gen.yaml` (see projenrc/import-istio.ts), and
+ * the YAML of their specs (`istio.spec-yaml.json`). Internal. Loaded on first use, so apps
+ * that do not write the built-in CRDs never read them.
  */
 
 /** One upstream CRD, as the generated file holds it. */
@@ -30,4 +31,15 @@ export function upstreamIstioCrds(): UpstreamCrd[] {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   loaded ??= (require('../../imports/crds/istio.json') as { items: UpstreamCrd[] }).items;
   return loaded;
+}
+
+let specYaml: Record<string, string> | undefined;
+
+/** The YAML cdk8s writes under `spec:` for an upstream CRD (see PrerenderedApiObject). */
+export function upstreamIstioSpecYaml(crd: UpstreamCrd): string {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  specYaml ??= require('../../imports/crds/istio.spec-yaml.json') as Record<string, string>;
+  const text = specYaml[`${crd.kind}/${crd.metadata.name}`];
+  if (text === undefined) throw new Error(`cdk8s-istio: no prerendered spec for ${crd.metadata.name}; run \`npx projen import\``);
+  return text;
 }
