@@ -6,7 +6,7 @@ import { Finding } from './context';
 import { AnalysisLevel, reaches } from './level';
 import { AnalysisMessage } from './message';
 import { MeshModel, ModelInput } from './model';
-import { AppRun, hookGraphs } from '../graph/synth-hook';
+import { AppRun, hookGraphs, startGraphs } from '../graph/synth-hook';
 
 /** Settings of the synth-time analysis of an app. */
 export interface MeshAnalysisOptions {
@@ -163,8 +163,8 @@ function collect(root: IConstruct, handOver = false): { inputs: ModelInput[]; ow
 /** The model of the app without analyzing it: the graph of an app whose analysis is off. */
 function modelOnly(root: IConstruct): AppRun {
   const { inputs, owners } = collect(root);
-  const model = new MeshModel(inputs, { complete: false, assumeIngressGateway: (appOptions.get(root) ?? {}).assumeIngressGateway ?? true });
-  return { model, messages: [], apiObjectOf: json => owners.get(json) };
+  const modelOptions = { complete: false, assumeIngressGateway: (appOptions.get(root) ?? {}).assumeIngressGateway ?? true };
+  return { model: new MeshModel(inputs, modelOptions), messages: [], apiObjectOf: json => owners.get(json), inputs, modelOptions };
 }
 
 /**
@@ -209,9 +209,9 @@ function runFor(root: IConstruct, handOver = false) {
     return obj ? ownerOf(obj) : undefined;
   };
   const rendered = process.hrtime.bigint();
+  const modelOptions = { complete: false, assumeIngressGateway: options.assumeIngressGateway ?? true };
   const run = analyzeObjects(inputs, {
-    complete: false,
-    assumeIngressGateway: options.assumeIngressGateway ?? true,
+    ...modelOptions,
     levelFor: (f: Finding) => nearest(ownerOfJson(f.resource.json), s => s.levels.get(f.code)) ?? CODES[f.code].level,
     constructPathOf: r => ownerOfJson(r.json)?.node.path,
   });
@@ -220,7 +220,9 @@ function runFor(root: IConstruct, handOver = false) {
     process.stderr.write(`cdk8s-istio mesh analysis: ${inputs.length} objects rendered in ${ms(started, rendered)} ms`
       + `, analyzed in ${ms(rendered, process.hrtime.bigint())} ms\n`);
   }
-  lastRun.set(root, { model: run.model, messages: run.messages.map(m => m.message), apiObjectOf: json => owners.get(json) });
+  lastRun.set(root, { model: run.model, messages: run.messages.map(m => m.message), apiObjectOf: json => owners.get(json), inputs, modelOptions });
+  // in App.synth(), the graph can be drawn while the synthesis writes the YAML
+  if (handOver) startGraphs(root);
   return run.messages.map(m => ({ ...m, owner: ownerOfJson(m.finding.resource.json) }));
 }
 

@@ -74,7 +74,6 @@ function subgraphs(graph: Graph, parts: ReadonlyArray<{ title: string; core: rea
     if (a !== undefined) edges[a].push(e);
     if (b !== undefined && b !== a) edges[b].push(e);
   }
-  const byId = new Map(graph.nodes.map(n => [n.id, n]));
   const order = new Map(graph.nodes.map((n, i) => [n.id, i]));
   const findingsAbout = new Map<string, number[]>();
   graph.findings.forEach((f, i) => {
@@ -88,10 +87,18 @@ function subgraphs(graph: Graph, parts: ReadonlyArray<{ title: string; core: rea
       ids.add(e.from);
       ids.add(e.to);
     }
-    const nodes = [...ids].filter(id => byId.has(id)).sort((x, y) => order.get(x)! - order.get(y)!).map(id => byId.get(id)!);
+    // in the graph's order: their positions, sorted as numbers
+    const positions = new Int32Array(ids.size);
+    let count = 0;
+    for (const id of ids) {
+      const at = order.get(id);
+      if (at !== undefined) positions[count++] = at;
+    }
+    const nodes = Array.from(positions.subarray(0, count).sort(), at => graph.nodes[at]);
     const findings = new Set<number>();
     for (const id of part.core) {
-      for (const r of byId.get(id)?.resources ?? []) for (const f of findingsAbout.get(r) ?? []) findings.add(f);
+      const at = order.get(id);
+      for (const r of at === undefined ? [] : graph.nodes[at].resources) for (const f of findingsAbout.get(r) ?? []) findings.add(f);
     }
     return {
       title: part.title,

@@ -2,11 +2,11 @@ import { writeFileSync } from 'fs';
 import { join } from 'path';
 import { ApiObject, App, Chart, Names, YamlOutputType } from 'cdk8s';
 import { IConstruct } from 'constructs';
-import { buildGraph } from './build';
-import { renderMarkdown } from './markdown';
-import { DEFAULT_MAX_NODES, MeshGraphSplit, restrictTo, split } from './split';
+import { BACKGROUND_MIN_OBJECTS, drawInBackground, PendingGraphs, workerScript } from './background-graphs';
+import { drawGraphs, GraphFile, GraphJob, plainMessage } from './graph-job';
+import { DEFAULT_MAX_NODES, MeshGraphSplit } from './split';
 import { AnalysisMessage } from '../analysis/message';
-import { MeshModel } from '../analysis/model';
+import { MeshModel, ModelInput, ModelOptions } from '../analysis/model';
 
 /**
  * Writes the mesh graph of each chart next to its YAML when an App is synthesized:
@@ -18,6 +18,9 @@ export interface AppRun {
   readonly model: MeshModel;
   readonly messages: readonly AnalysisMessage[];
   readonly apiObjectOf: (json: unknown) => ApiObject | undefined;
+  /** What the model was built from, to build it again elsewhere. */
+  readonly inputs: readonly ModelInput[];
+  readonly modelOptions: ModelOptions;
 }
 
 /** The settings of an app's graph (see MeshGraphOptions). */
@@ -52,10 +55,38 @@ export function hookGraphs(root: IConstruct, run: () => AppRun): void {
     configurable: true,
     writable: true,
     value: () => {
-      synth();
-      if (graphEnabled(app)) writeGraphs(app, run());
+      synthesizing.add(app);
+      try {
+        synth();
+      } catch (e) {
+        started.get(app)?.pending.cancel();
+        started.delete(app);
+        throw e;
+      } finally {
+        synthesizing.delete(app);
+      }
+      const early = started.get(app);
+      started.delete(app);
+      if (graphEnabled(app)) writeGraphs(app, early, run);
+      else early?.pending.cancel();
     },
   });
+}
+
+/** Apps in `App.synth()`, and the graphs started for them. */
+const synthesizing = new WeakSet<App>();
+const started = new WeakMap<App, { files: readonly GraphFile[]; pending: PendingGraphs }>();
+
+/**
+ * Called by the analysis in `App.synth()` once it has run, before the YAML is written: a big
+ * mesh's graph is drawn on a worker thread meanwhile (see background-graphs.ts).
+ */
+export function startGraphs(root: IConstruct): void {
+  if (!(root instanceof App) || !synthesizing.has(root) || !graphEnabled(root) || !providers.has(root)) return;
+  const run = providers.get(root)!();
+  if (run.inputs.length < BACKGROUND_MIN_OBJECTS || !workerScript()) return;
+  const job = graphJob(root, run);
+  started.set(root, { files: job.files, pending: drawInBackground(job) });
 }
 
 /** The latest analysis of an app hooked by `hookGraphs`. */
@@ -67,37 +98,65 @@ export function appRunOf(root: IConstruct): AppRun {
 
 /** The Markdown of each chart, by file name (as `App.synth()` names the chart's YAML). */
 export function chartGraphs(app: App, run: AppRun): Map<string, string> {
+  return new Map(drawGraphs(graphJob(app, run), run.model));
+}
+
+/** What to draw for an app: the analysis' model and messages, and one file per chart (or for the app). */
+function graphJob(app: App, run: AppRun): GraphJob {
   const settings = graphSettings.get(app) ?? {};
-  const whole = buildGraph(run.model, run.messages, 'mesh');
-  const files = new Map<string, string>();
-  const resourcesOf = new Map<Chart, Set<string>>();
+  return {
+    inputs: run.inputs,
+    modelOptions: run.modelOptions,
+    messages: run.messages.map(plainMessage),
+    files: graphFiles(app, run),
+    split: settings.split ?? MeshGraphSplit.AUTO,
+    maxNodes: settings.maxNodes ?? DEFAULT_MAX_NODES,
+  };
+}
+
+/** The graph files of an app, with each chart's objects. */
+function graphFiles(app: App, run: AppRun): GraphFile[] {
+  const files = fileNames(app);
+  const resourcesOf = new Map<Chart, string[]>();
   for (const r of run.model.resources) {
     const obj = run.apiObjectOf(r.json);
     if (!obj) continue;
     const chart = Chart.of(obj);
-    const set = resourcesOf.get(chart) ?? new Set<string>();
-    set.add(r.ref);
-    resourcesOf.set(chart, set);
+    const list = resourcesOf.get(chart);
+    if (list) list.push(r.ref);
+    else resourcesOf.set(chart, [r.ref]);
   }
-  const render = (title: string, source: string, resources: Set<string> | undefined) => {
-    const graph = resources ? restrictTo(whole, title, resources) : { ...whole, title };
-    return renderMarkdown(title, source, split(graph, settings.split ?? MeshGraphSplit.AUTO, settings.maxNodes ?? DEFAULT_MAX_NODES));
-  };
-  const { charts, indexed } = chartsInOrder(app);
-  if (app.yamlOutputType === YamlOutputType.FILE_PER_APP) {
-    if (charts.length > 0) files.set(`app${GRAPH_FILE_SUFFIX}`, render('app', `app${app.outputFileExtension}`, undefined));
-    return files;
-  }
-  charts.forEach((chart, i) => {
-    const name = `${indexed ? `${String(i).padStart(4, '0')}-` : ''}${Names.toDnsLabel(chart)}`;
-    const yaml = app.yamlOutputType === YamlOutputType.FILE_PER_CHART ? `${name}${app.outputFileExtension}` : `${name}/`;
-    files.set(`${name}${GRAPH_FILE_SUFFIX}`, render(name, `chart ${chart.node.path} (${yaml})`, resourcesOf.get(chart) ?? new Set()));
-  });
-  return files;
+  return files.map(({ chart, ...file }) => (chart ? { ...file, resources: resourcesOf.get(chart) ?? [] } : file));
 }
 
-function writeGraphs(app: App, run: AppRun): void {
-  for (const [file, text] of chartGraphs(app, run)) writeFileSync(join(app.outdir, file), text);
+/** The graph files of an app, named as `App.synth()` names the YAML: one per chart, or one for the app. */
+function fileNames(app: App): Array<GraphFile & { chart?: Chart }> {
+  const { charts, indexed } = chartsInOrder(app);
+  if (app.yamlOutputType === YamlOutputType.FILE_PER_APP) {
+    return charts.length > 0 ? [{ file: `app${GRAPH_FILE_SUFFIX}`, title: 'app', source: `app${app.outputFileExtension}` }] : [];
+  }
+  return charts.map((chart, i) => {
+    const name = `${indexed ? `${String(i).padStart(4, '0')}-` : ''}${Names.toDnsLabel(chart)}`;
+    const yaml = app.yamlOutputType === YamlOutputType.FILE_PER_CHART ? `${name}${app.outputFileExtension}` : `${name}/`;
+    return { chart, file: `${name}${GRAPH_FILE_SUFFIX}`, title: name, source: `chart ${chart.node.path} (${yaml})` };
+  });
+}
+
+/**
+ * Writes the graphs: those drawn in the background when their files are still the ones the
+ * synthesis wrote (chart order and names change only through dependencies cdk8s adds as it
+ * synthesizes), else drawn now.
+ */
+function writeGraphs(app: App, early: { files: readonly GraphFile[]; pending: PendingGraphs } | undefined, run: () => AppRun): void {
+  const key = (files: readonly GraphFile[]) => JSON.stringify(files.map(f => [f.file, f.title, f.source]));
+  let drawn: Array<[string, string]>;
+  if (early && key(early.files) === key(fileNames(app))) {
+    drawn = early.pending.collect();
+  } else {
+    early?.pending.cancel();
+    drawn = [...chartGraphs(app, run())];
+  }
+  for (const [file, text] of drawn) writeFileSync(join(app.outdir, file), text);
 }
 
 /**
