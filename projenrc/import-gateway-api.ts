@@ -18,6 +18,7 @@ import { tmpdir } from 'os';
 import { join } from 'path';
 import { parseAllDocuments, stringify } from 'yaml';
 import { writeCrdData } from './crd-data';
+import { speedUpBindings } from './fast-bindings';
 
 const [standardDir, experimentalDir, version] = process.argv.slice(2);
 if (!standardDir || !experimentalDir || !version) {
@@ -70,4 +71,5 @@ execFileSync('cdk8s', ['import', filtered, '--output', 'imports', '--language', 
   stdio: 'inherit',
   env: { ...process.env, CDK8S_CHECK_UPGRADE: 'false' },
 });
+speedUpBindings('imports/gateway.networking.k8s.io.ts');
 console.log(`imported ${forBindings.length} Gateway API ${version} CRDs into imports/`);

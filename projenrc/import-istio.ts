@@ -18,6 +18,7 @@ import { tmpdir } from 'os';
 import { join, resolve } from 'path';
 import { parseAllDocuments, stringify } from 'yaml';
 import { writeCrdData } from './crd-data';
+import { speedUpBindings } from './fast-bindings';
 
 const [input, istioVersion] = process.argv.slice(2);
 if (!input || !istioVersion) {
@@ -49,4 +50,5 @@ execFileSync('cdk8s', ['import', filtered, '--output', resolve('imports'), '--la
   stdio: 'inherit',
   env: { ...process.env, CDK8S_CHECK_UPGRADE: 'false' },
 });
+for (const group of new Set(crds.map(crd => crd.spec.group as string))) speedUpBindings(`imports/${group}.ts`);
 console.log(`imported ${crds.length} Istio ${istioVersion} CRDs into imports/ and imports/crds/istio.json`);
