@@ -5,12 +5,14 @@
  *   dropped), so the library can emit it without rendering it again;
  * - `<name>.spec-yaml.json`: for each object (`Kind/name`), the YAML that cdk8s writes under
  *   its `spec:` key, so a synth does not convert megabytes of schemas to YAML every time
- *   (see src/core/prerendered-api-object.ts).
+ *   (see src/core/prerendered-api-object.ts), and the version of the YAML library cdk8s
+ *   wrote it with: another version may write it otherwise, and is not given this YAML.
  *
  * Both are produced with cdk8s itself (`ApiObject.toJson`, `Yaml.stringify`), so they are
  * what the ordinary path would write, byte for byte; the tests check it.
  */
 import { writeFileSync } from 'fs';
+import { createRequire } from 'module';
 import { ApiObject, App, Chart, Yaml } from 'cdk8s';
 
 /** The objects with each `spec` as cdk8s renders it; everything else as upstream has it. */
@@ -39,5 +41,6 @@ export function writeCrdData(file: string, objects: any[], wrap: (objects: any[]
     if (!whole.startsWith(prefix)) throw new Error(`${specYamlKey(obj)}: cdk8s does not write spec as a block under "spec:"`);
     texts[specYamlKey(obj)] = whole.slice(prefix.length);
   }
-  writeFileSync(file.replace(/\.json$/, '.spec-yaml.json'), JSON.stringify(texts, undefined, 1) + '\n');
+  const yamlVersion = (createRequire(require.resolve('cdk8s'))('yaml/package.json') as { version: string }).version;
+  writeFileSync(file.replace(/\.json$/, '.spec-yaml.json'), JSON.stringify({ yamlVersion, specs: texts }, undefined, 1) + '\n');
 }

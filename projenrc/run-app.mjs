@@ -79,9 +79,13 @@ function runWithCodeCache(file) {
   const script = new vm.Script(Module.wrap(source), { filename: file, cachedData });
   if (cachedData === undefined || script.cachedDataRejected) {
     process.once('exit', () => {
-      const partial = `${codeCacheFile}.${process.pid}`;
-      writeFileSync(partial, script.createCachedData());
-      renameSync(partial, codeCacheFile); // whole or not at all, should two runs race
+      try {
+        const partial = `${codeCacheFile}.${process.pid}`;
+        writeFileSync(partial, script.createCachedData());
+        renameSync(partial, codeCacheFile); // whole or not at all, should two runs race
+      } catch {
+        // no cache this time (a read-only folder, a full disk): the next run compiles again
+      }
     });
   }
   const module = new Module(file, undefined);

@@ -111,6 +111,16 @@ test('an error in the worker is reported, not swallowed', () => {
   expect(() => drawInBackground(job, failing).collect()).toThrow('cdk8s-istio mesh graph: Error: drawing failed');
 });
 
+test('a worker that cannot load the drawing says so, and the graph is drawn in place', () => {
+  const unable = join(scratch, 'unable-worker.js');
+  writeFileSync(unable, [
+    "const { workerData } = require('worker_threads');",
+    "workerData.port.once('message', () => { workerData.port.postMessage({});",
+    '  Atomics.store(workerData.flag, 0, 1); Atomics.notify(workerData.flag, 0); workerData.port.close(); });',
+  ].join('\n'));
+  expect(drawInBackground(job, unable).collect()).toEqual(drawGraphs(job));
+});
+
 test('a worker that ends without answering: the graph is drawn in place after the wait', () => {
   const silent = join(scratch, 'silent-worker.js');
   writeFileSync(silent, '// ends at once\n');

@@ -1,15 +1,20 @@
-import { ApiObject, ApiObjectMetadata, JsonPatch, Yaml } from 'cdk8s';
+import { createRequire } from 'module';
+import { ApiObject, ApiObjectMetadata, App, ImplicitTokenResolver, JsonPatch, LazyResolver, NumberStringUnionResolver, Yaml } from 'cdk8s';
 import { Construct } from 'constructs';
+import { cloneJson } from './json';
 
 /**
  * An ApiObject whose `spec` is large upstream data that never changes (the built-in CRDs and
  * the Gateway API admission policy). The import task renders each such spec once, as cdk8s
- * would (`imports/crds/*.json` holds the rendered JSON, `*.spec-yaml.json` its YAML), so a
- * synth neither resolves nor converts to YAML 2 MB of schemas every time. The YAML written is
- * byte-identical to what an ordinary ApiObject with the same content writes. Internal.
+ * would (`imports/crds/*.json` holds the rendered JSON, `*.spec-yaml.json` its YAML), so
+ * `App.synth()` neither resolves nor converts to YAML 2 MB of schemas every time. What it
+ * writes is byte-identical to what an ordinary ApiObject with the same content writes.
+ * Internal.
  *
- * The spec is shared and frozen: `toJson()` returns it as it is. `addJsonPatch` works as on
- * any ApiObject (the object is then rendered the ordinary way).
+ * The object renders the ordinary way whenever the shortcut could make a difference: after
+ * `addJsonPatch`, with `CDK8S_DISABLE_SORT`, with resolvers of the app's own, and with a
+ * cdk8s whose YAML library is not the one the import task rendered with. Outside
+ * `App.synth()`, `toJson()` returns a copy of the spec, as any ApiObject does.
  */
 export class PrerenderedApiObject extends ApiObject {
   private readonly ownProps: { apiVersion: string; kind: string; metadata?: ApiObjectMetadata; spec?: unknown };
@@ -17,53 +22,78 @@ export class PrerenderedApiObject extends ApiObject {
   private patched = false;
 
   /**
-   * @param spec the spec as cdk8s renders it (from the generated data)
-   * @param specYaml the YAML cdk8s writes under `spec:` for it
+   * @param spec the spec as cdk8s renders it (from the generated data; never changed)
+   * @param specYaml the YAML cdk8s writes under `spec:` for it, and the version of the YAML
+   *   library that wrote it
    */
   public constructor(scope: Construct, id: string, props: { apiVersion: string; kind: string; metadata?: ApiObjectMetadata },
-    spec: object, specYaml: () => string) {
+    spec: object, specYaml: () => { text: string; yamlVersion: string }) {
     const ownProps = { ...props };
     super(scope, id, ownProps);
     this.ownProps = ownProps;
-    this.sharedSpec = freezeDeep(spec);
-    if (!yamlTexts.has(this.sharedSpec)) yamlTexts.set(this.sharedSpec, specYaml);
+    this.sharedSpec = spec;
+    if (!yamlTexts.has(spec)) yamlTexts.set(spec, specYaml);
     installYamlShortcut();
+    trackSynthesis(this.node.root);
   }
 
   public addJsonPatch(...ops: JsonPatch[]): void {
-    if (!this.patched) {
-      this.patched = true;
-      this.ownProps.spec = structuredClone(this.sharedSpec);
-    }
+    this.patched = true;
     super.addJsonPatch(...ops);
   }
 
   public toJson(): any {
-    if (this.patched) return super.toJson();
-    // apiVersion, kind, metadata and then spec: the key order ApiObject.toJson gives
-    return { ...super.toJson(), spec: this.sharedSpec };
+    if (this.patched || process.env.CDK8S_DISABLE_SORT || hasOwnResolvers(this)) {
+      this.ownProps.spec ??= cloneJson(this.sharedSpec);
+      return super.toJson();
+    }
+    // apiVersion, kind, metadata and then spec: the key order ApiObject.toJson gives; in
+    // App.synth() the shared spec, which only cdk8s's writer and the analysis read
+    return { ...super.toJson(), spec: synthesizing > 0 ? this.sharedSpec : cloneJson(this.sharedSpec) };
   }
 }
 
 /** The YAML under `spec:` of each shared spec. */
-const yamlTexts = new WeakMap<object, () => string>();
+const yamlTexts = new WeakMap<object, () => { text: string; yamlVersion: string }>();
 
-/** Object.freeze of the value and everything in it. */
-function freezeDeep<T>(value: T): T {
-  if (value !== null && typeof value === 'object' && !Object.isFrozen(value)) {
-    Object.freeze(value);
-    for (const child of Object.values(value)) freezeDeep(child);
-  }
-  return value;
+/** Whether the app renders with resolvers other than cdk8s's own, which could change a spec. */
+function hasOwnResolvers(obj: ApiObject): boolean {
+  const root = obj.node.root;
+  return root instanceof App && root.resolvers.some(r =>
+    !(r instanceof LazyResolver || r instanceof ImplicitTokenResolver || r instanceof NumberStringUnionResolver));
+}
+
+/** How many `App.synth()` calls are running: the shortcut is used only then. */
+let synthesizing = 0;
+const tracked = new WeakSet<App>();
+
+/** Counts the app's `App.synth()` calls. */
+function trackSynthesis(root: Construct): void {
+  if (!(root instanceof App) || tracked.has(root)) return;
+  tracked.add(root);
+  const synth = root.synth.bind(root);
+  Object.defineProperty(root, 'synth', {
+    configurable: true,
+    writable: true,
+    value: () => {
+      synthesizing++;
+      try {
+        synth();
+      } finally {
+        synthesizing--;
+      }
+    },
+  });
 }
 
 let installed = false;
+let yamlVersion: string | undefined;
 
 /**
  * Makes cdk8s's `Yaml.stringify` (which `App.synth()` writes every file with) use the
- * prerendered YAML of a shared spec. cdk8s converts each document on its own and joins them
- * with `---`: the shortcut does the same for every other document, so its output is the one
- * of cdk8s. It stays off if this cdk8s version joins documents differently.
+ * prerendered YAML of a shared spec during `App.synth()`. cdk8s converts each document on its
+ * own and joins them with `---`: the shortcut does the same for every other document. It
+ * stays off if this cdk8s joins documents differently.
  */
 function installYamlShortcut(): void {
   if (installed) return;
@@ -72,13 +102,19 @@ function installYamlShortcut(): void {
   const a = { a: [1, 'x: y'] };
   const b = { b: { c: null } };
   if (original(a, b) !== `${original(a)}---\n${original(b)}` || original(undefined) !== '\n') return;
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    yamlVersion = (createRequire(require.resolve('cdk8s'))('yaml/package.json') as { version: string }).version;
+  } catch {
+    return; // the YAML library cdk8s writes with cannot be told: no shortcut
+  }
   const one = (doc: any): string => {
     const text = prerendered(doc);
     if (text === undefined) return original(doc);
     const { spec: _spec, ...head } = doc;
     return `${original(head)}spec:\n${text}`;
   };
-  Yaml.stringify = (...docs: any[]): string => docs.map(one).join('---\n');
+  Yaml.stringify = (...docs: any[]): string => (synthesizing > 0 ? docs.map(one).join('---\n') : original(...docs));
 }
 
 /** The YAML under `spec:` of a document rendered by a PrerenderedApiObject, as it is. */
@@ -86,8 +122,10 @@ function prerendered(doc: unknown): string | undefined {
   if (doc === null || typeof doc !== 'object') return undefined;
   const spec = (doc as { spec?: unknown }).spec;
   if (spec === null || typeof spec !== 'object') return undefined;
-  const text = yamlTexts.get(spec);
-  if (text === undefined) return undefined;
+  const texts = yamlTexts.get(spec);
+  if (texts === undefined) return undefined;
   const keys = Object.keys(doc);
-  return keys.length === 4 && keys[0] === 'apiVersion' && keys[1] === 'kind' && keys[2] === 'metadata' && keys[3] === 'spec' ? text() : undefined;
+  if (keys.length !== 4 || keys[0] !== 'apiVersion' || keys[1] !== 'kind' || keys[2] !== 'metadata' || keys[3] !== 'spec') return undefined;
+  const { text, yamlVersion: renderedWith } = texts();
+  return renderedWith === yamlVersion ? text : undefined;
 }

@@ -32,42 +32,48 @@ export function workerScript(): string | undefined {
 
 /**
  * Starts drawing the job on a worker thread running `script`; draws it in place when there
- * is no script. The worker's failure is reported by `collect()` as the in-place drawing's
- * would be; a worker that cannot start, or has not answered after `patienceMs`, falls back to
- * drawing in place.
+ * is no script. An error of the drawing is reported by `collect()`; a worker that cannot
+ * start or load the drawing, or has not answered after `patienceMs`, falls back to drawing in
+ * place.
  */
-export function drawInBackground(job: GraphJob, script = workerScript(), patienceMs = 60_000 + 2 * job.inputs.length): PendingGraphs {
-  if (!script) return { collect: () => drawGraphs(job), cancel: () => undefined };
+export function drawInBackground(job: GraphJob, script = workerScript(), patienceMs = 20_000 + job.inputs.length): PendingGraphs {
+  const inPlace = { collect: () => drawGraphs(job), cancel: () => undefined };
+  if (!script) return inPlace;
   const flag = new Int32Array(new SharedArrayBuffer(4));
   const { port1, port2 } = new MessageChannel();
   let worker: Worker;
   try {
     worker = new Worker(script, { workerData: { port: port2, flag }, transferList: [port2] });
+    // a worker that fails outside the drawing (it cannot load) never raises the flag: the wait
+    // below ends at the deadline, and its error event must not take the process down meanwhile
+    worker.on('error', () => undefined);
+    worker.unref();
+    port1.postMessage(job);
   } catch {
     port1.close();
-    return { collect: () => drawGraphs(job), cancel: () => undefined };
+    return inPlace;
   }
-  // a worker that fails outside the drawing (it cannot load) never raises the flag: the wait
-  // below ends at the deadline, and its error event must not take the process down meanwhile
-  worker.on('error', () => undefined);
-  worker.unref();
-  port1.postMessage(job);
-  // a worker that dies without answering (out of memory) cannot be seen from a blocked thread:
-  // past a deadline far beyond any drawing's time, the graph is drawn in place instead
-  const deadline = Date.now() + patienceMs;
+  const stop = () => {
+    port1.close();
+    void worker.terminate();
+  };
   return {
     collect: () => {
-      while (Atomics.load(flag, 0) === 0 && Date.now() < deadline) Atomics.wait(flag, 0, 0, Math.max(1, Math.min(1000, deadline - Date.now())));
-      const answer: { files?: Array<[string, string]>; error?: string } | undefined = Atomics.load(flag, 0) === 1
-        ? receiveMessageOnPort(port1)?.message : undefined;
-      port1.close();
-      void worker.terminate();
+      // a worker that dies without answering (out of memory) cannot be seen from a blocked
+      // thread: past the deadline, counted in waits (not the clock, which tests may stop),
+      // the graph is drawn in place instead
+      for (let waited = 0; Atomics.load(flag, 0) === 0 && waited < patienceMs; waited += 100) Atomics.wait(flag, 0, 0, 100);
+      const answer: WorkerAnswer | undefined = Atomics.load(flag, 0) === 1 ? receiveMessageOnPort(port1)?.message : undefined;
+      stop();
       if (answer?.error !== undefined) throw new Error(`cdk8s-istio mesh graph: ${answer.error}`);
       return answer?.files ?? drawGraphs(job);
     },
-    cancel: () => {
-      port1.close();
-      void worker.terminate();
-    },
+    cancel: stop,
   };
+}
+
+/** What the worker posts: the files, the drawing's error, or nothing it can say (it could not load the drawing). */
+export interface WorkerAnswer {
+  readonly files?: Array<[string, string]>;
+  readonly error?: string;
 }

@@ -36,7 +36,7 @@ export function subgraph(graph: Graph, title: string, core: Set<string>, finding
   return { title, nodes, edges, namespaces: namespacesOf(graph, nodes), findings };
 }
 
-/** The part of a graph that stands for `resources` (`Kind namespace/name`): its nodes, and the edges it draws. */
+/** The part of a graph that stands for `resources` (`Kind namespace/name`): its nodes and the edges that touch them. */
 export function restrictTo(graph: Graph, title: string, resources: Set<string>): Graph {
   const core = new Set<string>();
   for (const n of graph.nodes) {
@@ -60,9 +60,9 @@ function namespacesOf(graph: Graph, nodes: readonly GraphNode[]): Graph['namespa
 }
 
 /**
- * What `subgraph` gives for each of several disjoint cores, in one pass over the edges: each
- * edge goes to the parts of its ends. Each part's findings are those about the resources of
- * its core's nodes, in the graph's order.
+ * The subgraphs of several disjoint cores (as `subgraph` takes them), in one pass over the
+ * edges: each edge goes to the parts of its ends. Each part's findings are the graph's
+ * findings about the resources of its core's nodes, in the graph's order.
  */
 function subgraphs(graph: Graph, parts: ReadonlyArray<{ title: string; core: readonly string[] }>): Graph[] {
   const partOf = new Map<string, number>();

@@ -86,6 +86,7 @@ export function startGraphs(root: IConstruct): void {
   const run = providers.get(root)!();
   if (run.inputs.length < BACKGROUND_MIN_OBJECTS || !workerScript()) return;
   const job = graphJob(root, run);
+  started.get(root)?.pending.cancel();
   started.set(root, { files: job.files, pending: drawInBackground(job) });
 }
 

@@ -1,6 +1,7 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { SYNC_WAVE_ANNOTATION, SyncWave } from './install-context';
+import { cloneJson } from '../core/json';
 import { PrerenderedApiObject } from '../core/prerendered-api-object';
 import { check } from '../core/validation';
 
@@ -54,11 +55,13 @@ export class GatewayApiCrds extends Construct {
       ? [...standard.filter(o => o.kind === 'CustomResourceDefinition'), ...upstreamObjects('experimental'),
         ...standard.filter(o => o.kind !== 'CustomResourceDefinition')]
       : standard;
+    const experimental = new Set(channel === GatewayApiCrdChannel.EXPERIMENTAL ? upstreamObjects('experimental') : []);
     this.apiObjects = objects.map(obj => {
       // `status` is the API server's to write; the spec is the generated data as it is
       const { apiVersion, kind, metadata, spec } = obj;
-      const apiObject = new PrerenderedApiObject(this, `${kind}-${metadata.name}`, { apiVersion, kind, metadata: structuredClone(metadata) },
-        spec, () => upstreamSpecYaml(obj));
+      const from = experimental.has(obj) ? 'experimental' : 'standard';
+      const apiObject = new PrerenderedApiObject(this, `${kind}-${metadata.name}`, { apiVersion, kind, metadata: cloneJson(metadata) },
+        spec, () => upstreamSpecYaml(from, obj));
       if (props.syncWave) apiObject.metadata.addAnnotation(SYNC_WAVE_ANNOTATION, String(SyncWave.CRDS));
       return apiObject;
     });
@@ -76,13 +79,13 @@ function upstreamObjects(channel: 'standard' | 'experimental'): any[] {
   return channel === 'standard' ? require('../../imports/crds/gateway-api-standard.json') : require('../../imports/crds/gateway-api-experimental.json');
 }
 
-/** The YAML cdk8s writes under `spec:` for an upstream object (see PrerenderedApiObject), from either channel's file. */
-function upstreamSpecYaml(obj: { kind: string; metadata: { name: string } }): string {
+/** The YAML cdk8s writes under `spec:` for an upstream object of a channel's file, and the YAML library's version (see PrerenderedApiObject). */
+function upstreamSpecYaml(channel: 'standard' | 'experimental', obj: { kind: string; metadata: { name: string } }): { text: string; yamlVersion: string } {
   const key = `${obj.kind}/${obj.metadata.name}`;
-  /* eslint-disable @typescript-eslint/no-require-imports */
-  const text = (require('../../imports/crds/gateway-api-standard.spec-yaml.json') as Record<string, string>)[key]
-    ?? (require('../../imports/crds/gateway-api-experimental.spec-yaml.json') as Record<string, string>)[key];
-  /* eslint-enable @typescript-eslint/no-require-imports */
+  const file: { yamlVersion: string; specs: Record<string, string> } = channel === 'standard'
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    ? require('../../imports/crds/gateway-api-standard.spec-yaml.json') : require('../../imports/crds/gateway-api-experimental.spec-yaml.json');
+  const text = file.specs[key];
   if (text === undefined) throw new Error(`cdk8s-istio: no prerendered spec for ${key}; run \`npx projen import\``);
-  return text;
+  return { text, yamlVersion: file.yamlVersion };
 }

@@ -33,13 +33,13 @@ export function upstreamIstioCrds(): UpstreamCrd[] {
   return loaded;
 }
 
-let specYaml: Record<string, string> | undefined;
+let specYaml: { yamlVersion: string; specs: Record<string, string> } | undefined;
 
-/** The YAML cdk8s writes under `spec:` for an upstream CRD (see PrerenderedApiObject). */
-export function upstreamIstioSpecYaml(crd: UpstreamCrd): string {
+/** The YAML cdk8s writes under `spec:` for an upstream CRD, and the YAML library's version (see PrerenderedApiObject). */
+export function upstreamIstioSpecYaml(crd: UpstreamCrd): { text: string; yamlVersion: string } {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  specYaml ??= require('../../imports/crds/istio.spec-yaml.json') as Record<string, string>;
-  const text = specYaml[`${crd.kind}/${crd.metadata.name}`];
+  specYaml ??= require('../../imports/crds/istio.spec-yaml.json') as { yamlVersion: string; specs: Record<string, string> };
+  const text = specYaml.specs[`${crd.kind}/${crd.metadata.name}`];
   if (text === undefined) throw new Error(`cdk8s-istio: no prerendered spec for ${crd.metadata.name}; run \`npx projen import\``);
-  return text;
+  return { text, yamlVersion: specYaml.yamlVersion };
 }
