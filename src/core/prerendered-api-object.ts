@@ -1,6 +1,7 @@
 import { createRequire } from 'module';
 import { ApiObject, ApiObjectMetadata, App, ImplicitTokenResolver, JsonPatch, LazyResolver, NumberStringUnionResolver, Yaml } from 'cdk8s';
 import { Construct } from 'constructs';
+import { aroundSynthesis, inSynthesis } from './app-synthesis';
 import { cloneJson } from './json';
 
 /**
@@ -34,7 +35,8 @@ export class PrerenderedApiObject extends ApiObject {
     this.sharedSpec = spec;
     if (!yamlTexts.has(spec)) yamlTexts.set(spec, specYaml);
     installYamlShortcut();
-    trackSynthesis(this.node.root);
+    const root = this.node.root;
+    if (root instanceof App) aroundSynthesis(root);
   }
 
   public addJsonPatch(...ops: JsonPatch[]): void {
@@ -49,7 +51,7 @@ export class PrerenderedApiObject extends ApiObject {
     }
     // apiVersion, kind, metadata and then spec: the key order ApiObject.toJson gives; in
     // App.synth() the shared spec, which only cdk8s's writer and the analysis read
-    return { ...super.toJson(), spec: synthesizing > 0 ? this.sharedSpec : cloneJson(this.sharedSpec) };
+    return { ...super.toJson(), spec: inSynthesis() ? this.sharedSpec : cloneJson(this.sharedSpec) };
   }
 }
 
@@ -61,29 +63,6 @@ function hasOwnResolvers(obj: ApiObject): boolean {
   const root = obj.node.root;
   return root instanceof App && root.resolvers.some(r =>
     !(r instanceof LazyResolver || r instanceof ImplicitTokenResolver || r instanceof NumberStringUnionResolver));
-}
-
-/** How many `App.synth()` calls are running: the shortcut is used only then. */
-let synthesizing = 0;
-const tracked = new WeakSet<App>();
-
-/** Counts the app's `App.synth()` calls. */
-function trackSynthesis(root: Construct): void {
-  if (!(root instanceof App) || tracked.has(root)) return;
-  tracked.add(root);
-  const synth = root.synth.bind(root);
-  Object.defineProperty(root, 'synth', {
-    configurable: true,
-    writable: true,
-    value: () => {
-      synthesizing++;
-      try {
-        synth();
-      } finally {
-        synthesizing--;
-      }
-    },
-  });
 }
 
 let installed = false;
@@ -114,7 +93,7 @@ function installYamlShortcut(): void {
     const { spec: _spec, ...head } = doc;
     return `${original(head)}spec:\n${text}`;
   };
-  Yaml.stringify = (...docs: any[]): string => (synthesizing > 0 ? docs.map(one).join('---\n') : original(...docs));
+  Yaml.stringify = (...docs: any[]): string => (inSynthesis() ? docs.map(one).join('---\n') : original(...docs));
 }
 
 /** The YAML under `spec:` of a document rendered by a PrerenderedApiObject, as it is. */

@@ -7,6 +7,7 @@ import { drawGraphs, GraphFile, GraphJob, plainMessage } from './graph-job';
 import { DEFAULT_MAX_NODES, MeshGraphSplit } from './split';
 import { AnalysisMessage } from '../analysis/message';
 import { MeshModel, ModelInput, ModelOptions } from '../analysis/model';
+import { aroundSynthesis, inSynthesis } from '../core/app-synthesis';
 
 /**
  * Writes the mesh graph of each chart next to its YAML when an App is synthesized:
@@ -50,31 +51,22 @@ export function hookGraphs(root: IConstruct, run: () => AppRun): void {
   if (!(root instanceof App) || providers.has(root)) return;
   providers.set(root, run);
   const app = root;
-  const synth = app.synth.bind(app);
-  Object.defineProperty(app, 'synth', {
-    configurable: true,
-    writable: true,
-    value: () => {
-      synthesizing.add(app);
-      try {
-        synth();
-      } catch (e) {
-        started.get(app)?.pending.cancel();
-        started.delete(app);
-        throw e;
-      } finally {
-        synthesizing.delete(app);
-      }
+  const cancel = () => {
+    started.get(app)?.pending.cancel();
+    started.delete(app);
+  };
+  aroundSynthesis(app, {
+    failed: cancel,
+    after: () => {
+      if (!graphEnabled(app)) return cancel();
       const early = started.get(app);
       started.delete(app);
-      if (graphEnabled(app)) writeGraphs(app, early, run);
-      else early?.pending.cancel();
+      writeGraphs(app, early, run);
     },
   });
 }
 
-/** Apps in `App.synth()`, and the graphs started for them. */
-const synthesizing = new WeakSet<App>();
+/** The graphs started in an app's `App.synth()`. */
 const started = new WeakMap<App, { files: readonly GraphFile[]; pending: PendingGraphs }>();
 
 /**
@@ -82,7 +74,7 @@ const started = new WeakMap<App, { files: readonly GraphFile[]; pending: Pending
  * mesh's graph is drawn on a worker thread meanwhile (see background-graphs.ts).
  */
 export function startGraphs(root: IConstruct): void {
-  if (!(root instanceof App) || !synthesizing.has(root) || !graphEnabled(root) || !providers.has(root)) return;
+  if (!(root instanceof App) || !inSynthesis(root) || !graphEnabled(root) || !providers.has(root)) return;
   const run = providers.get(root)!();
   if (run.inputs.length < BACKGROUND_MIN_OBJECTS || !workerScript()) return;
   const job = graphJob(root, run);
