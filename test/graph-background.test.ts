@@ -4,7 +4,7 @@
  * and a worker that fails or never answers must not lose them or hang the synthesis.
  */
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'fs';
-import { tmpdir } from 'os';
+import { getPriority, tmpdir } from 'os';
 import { join } from 'path';
 import { ApiObject, App, Chart } from 'cdk8s';
 import { buildSync } from 'esbuild';
@@ -94,6 +94,22 @@ const job: GraphJob = {
   split: MeshGraphSplit.AUTO,
   maxNodes: 40,
 };
+
+(process.platform === 'linux' ? test : test.skip)('on Linux the worker thread draws at a lower priority than the main thread', () => {
+  // a thread's nice value is its own on Linux: the wrapped worker reads it after the worker
+  // script has loaded, and the main thread's is unchanged
+  const seen = join(scratch, 'worker-nice');
+  const wrapped = join(scratch, 'nice-worker.js');
+  writeFileSync(wrapped, `require(${JSON.stringify(workerScript)});\n`
+    + 'const stat = require(\'fs\').readFileSync(\'/proc/thread-self/stat\', \'utf-8\');\n'
+    + `require('fs').writeFileSync(${JSON.stringify(seen)}, stat.slice(stat.lastIndexOf(')') + 2).split(' ')[16]);\n`);
+  const before = getPriority();
+  const count = Math.ceil(BACKGROUND_MIN_OBJECTS / 5) + 10;
+  const files = synthGraphs(count, wrapped);
+  expect(Number(readFileSync(seen, 'utf-8'))).toEqual(Math.min(19, before + 10));
+  expect(getPriority()).toEqual(before);
+  expect(files['mesh.mesh.md']).toContain('## mesh: namespace shop (1/');
+});
 
 test('a job drawn on the worker thread equals the one drawn in place', () => {
   const files = drawInBackground(job, workerScript).collect();
