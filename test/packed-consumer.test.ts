@@ -82,6 +82,18 @@ test('the packed library installs into a cdk8s app and synthesizes the README sn
   writeFileSync(join(app, 'package.json'), JSON.stringify({ name: 'consumer', version: '1.0.0', private: true }));
   execFileSync('npm', ['install', '--offline', '--no-audit', '--no-fund', '--ignore-scripts', '--loglevel=error', tarball, ...peers], { cwd: app, stdio: 'pipe' });
   expect(JSON.parse(readFileSync(join(app, 'node_modules', 'cdk8s', 'package.json'), 'utf-8')).version).toBe(version('cdk8s'));
+  // ... and loads only the parts of the library it uses (projenrc/lazy-index.mjs), from
+  // CommonJS and from an ES module alike
+  const loadedBy = (code: string) => (JSON.parse(execFileSync('node', ['-e', `${code}; console.log(JSON.stringify(Object.keys(require.cache)))`],
+    { cwd: app, encoding: 'utf-8' })) as string[]).filter(f => f.includes('/node_modules/cdk8s-istio/lib/src/'));
+  const routing = loadedBy("const { VirtualService } = require('cdk8s-istio'); if (typeof VirtualService !== 'function') throw new Error('no VirtualService')");
+  expect(routing.some(f => f.endsWith('/lib/src/networking/virtual-service.js'))).toBe(true);
+  expect(routing.filter(f => /\/lib\/src\/(install|addons|gateway-api)\//.test(f))).toEqual([]);
+  const everything = loadedBy("const all = require('cdk8s-istio'); Object.keys(all).forEach(name => all[name])");
+  expect(everything.some(f => f.includes('/lib/src/install/'))).toBe(true);
+  expect(everything.length).toBeGreaterThan(routing.length);
+  execFileSync('node', ['--input-type=module', '-e', "import { VirtualService, gatewayApi } from 'cdk8s-istio'; "
+    + "if (typeof VirtualService !== 'function' || typeof gatewayApi.HttpRoute !== 'function') process.exit(1)"], { cwd: app });
   writeFileSync(join(app, 'main.ts'), readmeMainTs());
   writeFileSync(join(app, 'tsconfig.json'), JSON.stringify({
     compilerOptions: { target: 'ES2020', module: 'commonjs', strict: true, types: [], outDir: '.', rootDir: '.', skipLibCheck: false },

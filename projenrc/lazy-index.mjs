@@ -1,0 +1,90 @@
+// Makes the compiled index of the library load each module on first use. An app that uses
+// VirtualService alone then no longer loads the installation, the addons and the Gateway API,
+// about two thirds of the library's modules. The exports do not change: the same names, each a
+// getter for the very object the eager index gives. The script checks this against the eager
+// index before it keeps the new one. It also lists the names for Node.js's import of CommonJS
+// from ES modules (cjs-module-lexer reads `0 && (module.exports = {...})`, as esbuild writes it).
+//
+//   node projenrc/lazy-index.mjs SOURCE_INDEX.ts COMPILED_INDEX.js
+//
+// The source index holds re-exports only (`export *`, `export { a, b as c }`, `export * as ns`).
+// A name that both an `export *` and an explicit export give is the explicit one's, as in tsc's
+// output. A name that is a type has no value, so it is not exported at runtime.
+import { readFileSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { resolve } from 'node:path';
+import ts from 'typescript';
+
+const [sourceFile, compiledFile] = process.argv.slice(2).map(file => file && resolve(file));
+if (!sourceFile || !compiledFile) {
+  console.error('usage: node projenrc/lazy-index.mjs SOURCE_INDEX.ts COMPILED_INDEX.js');
+  process.exit(2);
+}
+
+const requireFromIndex = createRequire(compiledFile);
+const source = ts.createSourceFile(sourceFile, readFileSync(sourceFile, 'utf-8'), ts.ScriptTarget.Latest);
+const reExports = source.statements.map(statement => {
+  if (!ts.isExportDeclaration(statement) || !statement.moduleSpecifier || !ts.isStringLiteral(statement.moduleSpecifier)) {
+    const { line } = source.getLineAndCharacterOfPosition(statement.getStart(source));
+    console.error(`lazy-index: ${sourceFile}:${line + 1}: only re-exports from a module can be made lazy`);
+    process.exit(1);
+  }
+  return statement;
+}).filter(statement => !statement.isTypeOnly);
+
+/** [exported name, module path, the module's export (undefined: the module itself)] in source order. */
+const entries = [];
+const explicit = new Set(reExports.flatMap(s => (s.exportClause && ts.isNamedExports(s.exportClause)
+  ? s.exportClause.elements.filter(e => !e.isTypeOnly).map(e => e.name.text)
+  : s.exportClause ? [s.exportClause.name.text] : [])));
+const taken = new Set();
+const add = (name, path, property) => {
+  if (taken.has(name)) return;
+  taken.add(name);
+  entries.push([name, path, property]);
+};
+for (const statement of reExports) {
+  const path = statement.moduleSpecifier.text;
+  const module = requireFromIndex(path);
+  if (!statement.exportClause) {
+    for (const name of Object.keys(module)) if (name !== 'default' && !explicit.has(name)) add(name, path, name);
+  } else if (ts.isNamespaceExport(statement.exportClause)) {
+    add(statement.exportClause.name.text, path, undefined);
+  } else {
+    for (const element of statement.exportClause.elements) {
+      const from = (element.propertyName ?? element.name).text;
+      if (!element.isTypeOnly && from in module) add(element.name.text, path, from);
+    }
+  }
+}
+
+const modules = [...new Set(entries.map(([, path]) => path))];
+const lazy = [
+  '"use strict";',
+  '// Written by projenrc/lazy-index.mjs from the compiled re-exports: each module loads on first use.',
+  'Object.defineProperty(exports, "__esModule", { value: true });',
+  'const loaded = [];',
+  `const paths = ${JSON.stringify(modules)};`,
+  'function load(i) {',
+  '  return loaded[i] || (loaded[i] = require(paths[i]));',
+  '}',
+  'function define(name, i, property) {',
+  '  Object.defineProperty(exports, name, { enumerable: true, get: property === undefined ? () => load(i) : () => load(i)[property] });',
+  '}',
+  ...entries.map(([name, path, property]) => `define(${JSON.stringify(name)}, ${modules.indexOf(path)}${property === undefined ? '' : `, ${JSON.stringify(property)}`});`),
+  `0 && (module.exports = { ${entries.map(([name]) => name).join(', ')} });`,
+  '',
+].join('\n');
+
+const original = readFileSync(compiledFile, 'utf-8');
+const eager = requireFromIndex(compiledFile);
+writeFileSync(compiledFile, lazy);
+delete requireFromIndex.cache[compiledFile];
+const lazyExports = requireFromIndex(compiledFile);
+const differences = [...new Set([...Object.keys(eager), ...Object.keys(lazyExports)])]
+  .filter(name => !(name in eager) || !(name in lazyExports) || eager[name] !== lazyExports[name]);
+if (differences.length > 0) {
+  writeFileSync(compiledFile, original);
+  console.error(`lazy-index: the lazy index would export differently (${differences.join(', ')}); ${compiledFile} left as it was`);
+  process.exit(1);
+}
