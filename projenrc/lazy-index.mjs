@@ -1,9 +1,10 @@
-// Makes the compiled index of the library load each module on first use. An app that uses
-// VirtualService alone then no longer loads the installation, the addons and the Gateway API,
-// about two thirds of the library's modules. The exports do not change: the same names, each a
-// getter for the very object the eager index gives. The script checks this against the eager
-// index before it keeps the new one. It also lists the names for Node.js's import of CommonJS
-// from ES modules (cjs-module-lexer reads `0 && (module.exports = {...})`, as esbuild writes it).
+// Makes the compiled index of the library load each module on first use. An app that requires
+// the library and uses VirtualService alone no longer loads the installation, the addons and the
+// Gateway API, about two thirds of the library's modules. The exports do not change: the same
+// names, each a getter for the very object the eager index gives; the script checks this before
+// it keeps the new index. It also lists the names for Node.js's import of CommonJS from ES
+// modules (cjs-module-lexer reads `0 && (module.exports = {...})`, as esbuild writes it); such an
+// import reads every name, so an ES module still loads the whole library.
 //
 //   node projenrc/lazy-index.mjs SOURCE_INDEX.ts COMPILED_INDEX.js
 //
@@ -47,7 +48,7 @@ for (const statement of reExports) {
   const path = statement.moduleSpecifier.text;
   const module = requireFromIndex(path);
   if (!statement.exportClause) {
-    for (const name of Object.keys(module)) if (name !== 'default' && !explicit.has(name)) add(name, path, name);
+    for (const name of Object.keys(module)) if (name !== 'default' && name !== '__esModule' && !explicit.has(name)) add(name, path, name);
   } else if (ts.isNamespaceExport(statement.exportClause)) {
     add(statement.exportClause.name.text, path, undefined);
   } else {
@@ -58,10 +59,18 @@ for (const statement of reExports) {
   }
 }
 
+// the names are listed as identifiers for cjs-module-lexer: `default` and the like are not made lazy
+const odd = entries.map(([name]) => name).filter(name => !/^[A-Za-z_$][\w$]*$/.test(name) || name === 'default' || name === '__esModule');
+if (odd.length > 0) {
+  console.error(`lazy-index: ${sourceFile}: cannot make these exports lazy: ${odd.join(', ')}`);
+  process.exit(1);
+}
+
+const HEADER = '// Written by projenrc/lazy-index.mjs from the compiled re-exports: each module loads on first use.';
 const modules = [...new Set(entries.map(([, path]) => path))];
 const lazy = [
   '"use strict";',
-  '// Written by projenrc/lazy-index.mjs from the compiled re-exports: each module loads on first use.',
+  HEADER,
   'Object.defineProperty(exports, "__esModule", { value: true });',
   'const loaded = [];',
   `const paths = ${JSON.stringify(modules)};`,
@@ -76,15 +85,28 @@ const lazy = [
   '',
 ].join('\n');
 
+// Each name must give the module's own export, and, when the compiled index is the eager one tsc
+// wrote (not one this script wrote before, when the compiler left it as it was), exactly the
+// names and objects the eager index gives. Anything else puts the original back and fails.
 const original = readFileSync(compiledFile, 'utf-8');
-const eager = requireFromIndex(compiledFile);
-writeFileSync(compiledFile, lazy);
-delete requireFromIndex.cache[compiledFile];
-const lazyExports = requireFromIndex(compiledFile);
-const differences = [...new Set([...Object.keys(eager), ...Object.keys(lazyExports)])]
-  .filter(name => !(name in eager) || !(name in lazyExports) || eager[name] !== lazyExports[name]);
-if (differences.length > 0) {
+let problem;
+try {
+  const eager = original.includes(HEADER) ? undefined : requireFromIndex(compiledFile);
+  writeFileSync(compiledFile, lazy);
+  delete requireFromIndex.cache[compiledFile];
+  const lazyExports = requireFromIndex(compiledFile);
+  const wrong = entries.filter(([name, path, property]) => {
+    const module = requireFromIndex(path);
+    return !Object.is(lazyExports[name], property === undefined ? module : module[property]);
+  }).map(([name]) => name);
+  const differences = eager === undefined ? wrong : [...new Set([...wrong, ...Object.keys(eager), ...Object.keys(lazyExports)])]
+    .filter(name => wrong.includes(name) || !(name in eager) || !(name in lazyExports) || !Object.is(eager[name], lazyExports[name]));
+  if (differences.length > 0) problem = `the lazy index would export differently (${differences.join(', ')})`;
+} catch (e) {
+  problem = `the lazy index does not load: ${e.message}`;
+}
+if (problem) {
   writeFileSync(compiledFile, original);
-  console.error(`lazy-index: the lazy index would export differently (${differences.join(', ')}); ${compiledFile} left as it was`);
+  console.error(`lazy-index: ${problem}; ${compiledFile} left as it was`);
   process.exit(1);
 }

@@ -95,7 +95,9 @@ const job: GraphJob = {
   maxNodes: 40,
 };
 
-(process.platform === 'linux' ? test : test.skip)('on Linux the worker thread draws at a lower priority than the main thread', () => {
+// seen where Linux shows a thread's own nice value, and the main thread's leaves room below it
+const threadNiceVisible = process.platform === 'linux' && existsSync('/proc/thread-self/stat') && getPriority() < 19;
+(threadNiceVisible ? test : test.skip)('on Linux the worker thread draws at a lower priority than the main thread', () => {
   // a thread's nice value is its own on Linux: the wrapped worker reads it after the worker
   // script has loaded, and the main thread's is unchanged
   const seen = join(scratch, 'worker-nice');
@@ -106,7 +108,7 @@ const job: GraphJob = {
   const before = getPriority();
   const count = Math.ceil(BACKGROUND_MIN_OBJECTS / 5) + 10;
   const files = synthGraphs(count, wrapped);
-  expect(Number(readFileSync(seen, 'utf-8'))).toEqual(Math.min(19, before + 10));
+  expect(Number(readFileSync(seen, 'utf-8'))).toEqual(Math.min(19, before + 5));
   expect(getPriority()).toEqual(before);
   expect(files['mesh.mesh.md']).toContain('## mesh: namespace shop (1/');
 });

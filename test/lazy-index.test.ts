@@ -1,7 +1,7 @@
 /**
- * projenrc/lazy-index.mjs makes a compiled index load each module on first use, with the exports
- * of the eager index: same names, same objects, names an ES module can import, and a refusal
- * (with the eager index kept) for anything but re-exports.
+ * projenrc/lazy-index.mjs makes a compiled index load each module on first use (for CommonJS
+ * callers), with the exports of the eager index: same names, same objects, names an ES module can
+ * import, and a refusal (with the compiled index kept) for what it cannot make lazy.
  */
 import { execFileSync, spawnSync } from 'child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'fs';
@@ -103,5 +103,24 @@ test('a lazy index that would export differently from the eager one is refused, 
   const result = spawnSync('node', [script, join(scratch, 'src', 'index.ts'), join(scratch, 'src', 'index.js')], { encoding: 'utf-8' });
   expect(result.status).toBe(1);
   expect(result.stderr).toContain('the lazy index would export differently (InstallProps)');
+  expect(readFileSync(join(scratch, 'src', 'index.js'), 'utf-8')).toEqual(before);
+});
+
+test('run again on the index it wrote (the compiler left it), the script writes the same lazy index', () => {
+  writeProject(project);
+  const run = () => execFileSync('node', [script, join(scratch, 'src', 'index.ts'), join(scratch, 'src', 'index.js')]);
+  run();
+  const first = readFileSync(join(scratch, 'src', 'index.js'), 'utf-8');
+  run();
+  expect(readFileSync(join(scratch, 'src', 'index.js'), 'utf-8')).toEqual(first);
+  expect(runIn("const m = require('./src'); console.log(JSON.stringify([m.Install.name, m.extras.answer]))")).toEqual(['Install', 42]);
+});
+
+test('an export named default is refused, and the compiled index is left as it was', () => {
+  writeProject({ ...project, 'index.ts': `${project['index.ts']}export { Route as default } from './routing';\n` });
+  const before = readFileSync(join(scratch, 'src', 'index.js'), 'utf-8');
+  const result = spawnSync('node', [script, join(scratch, 'src', 'index.ts'), join(scratch, 'src', 'index.js')], { encoding: 'utf-8' });
+  expect(result.status).toBe(1);
+  expect(result.stderr).toContain('cannot make these exports lazy: default');
   expect(readFileSync(join(scratch, 'src', 'index.js'), 'utf-8')).toEqual(before);
 });

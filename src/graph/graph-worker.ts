@@ -11,12 +11,14 @@ const { port, flag } = workerData as { port: MessagePort; flag: Int32Array };
 
 /**
  * How much nicer (lower in priority) than the main thread this thread runs. The main thread
- * writes the YAML, which is what the synthesis waits for; the graph is ready long before it.
- * At equal priority the drawing competes with the main thread and its garbage collector for the
- * cores: a 1,000-service synth took about 10% longer on two cores. Moderate, so that a busy
- * machine slows the drawing without starving it.
+ * writes the YAML, which is what the synthesis waits for; the graph is usually ready long before
+ * it. At equal priority the drawing competes with the main thread and its garbage collector for
+ * the cores, and a 1,000-service synth took longer on two cores (BENCHMARKS.md). A small step, so
+ * that a busy machine slows the drawing, which the main thread may end up waiting for, without
+ * starving it. Threads a thread starts inherit its nice value: this one does its I/O
+ * synchronously, so that libuv's shared thread pool is never started from here.
  */
-const NICER_BY = 10;
+const NICER_BY = 5;
 
 // Linux gives each thread its own nice value (a new thread starts with its creator's); elsewhere
 // it is the whole process's, so it stays
