@@ -85,22 +85,20 @@ const lazy = [
   '',
 ].join('\n');
 
-// Each name must give the module's own export, and, when the compiled index is the eager one tsc
-// wrote (not one this script wrote before, when the compiler left it as it was), exactly the
-// names and objects the eager index gives. Anything else puts the original back and fails.
+// The lazy index must give exactly the names and objects of the eager one tsc wrote; when the
+// compiled index is one this script wrote before (the compiler left it as it was), each name must
+// give its module's export. Anything else puts the original back and fails.
 const original = readFileSync(compiledFile, 'utf-8');
 let problem;
 try {
-  const eager = original.includes(HEADER) ? undefined : requireFromIndex(compiledFile);
+  const expected = original.includes(HEADER)
+    ? Object.fromEntries(entries.map(([name, path, property]) => [name, property === undefined ? requireFromIndex(path) : requireFromIndex(path)[property]]))
+    : requireFromIndex(compiledFile);
   writeFileSync(compiledFile, lazy);
   delete requireFromIndex.cache[compiledFile];
   const lazyExports = requireFromIndex(compiledFile);
-  const wrong = entries.filter(([name, path, property]) => {
-    const module = requireFromIndex(path);
-    return !Object.is(lazyExports[name], property === undefined ? module : module[property]);
-  }).map(([name]) => name);
-  const differences = eager === undefined ? wrong : [...new Set([...wrong, ...Object.keys(eager), ...Object.keys(lazyExports)])]
-    .filter(name => wrong.includes(name) || !(name in eager) || !(name in lazyExports) || !Object.is(eager[name], lazyExports[name]));
+  const differences = [...new Set([...Object.keys(expected), ...Object.keys(lazyExports)])]
+    .filter(name => !(name in expected) || !(name in lazyExports) || !Object.is(expected[name], lazyExports[name]));
   if (differences.length > 0) problem = `the lazy index would export differently (${differences.join(', ')})`;
 } catch (e) {
   problem = `the lazy index does not load: ${e.message}`;

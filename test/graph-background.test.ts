@@ -119,23 +119,24 @@ test('a job drawn on the worker thread equals the one drawn in place', () => {
   expect(files[0][1]).toContain('# Mesh graph: x');
 });
 
-test('an error in the worker is reported, not swallowed', () => {
-  const failing = join(scratch, 'failing-worker.js');
-  writeFileSync(failing, [
+/** A worker script that answers any job with `answer`, as graph-worker.ts answers. */
+function answeringWorker(name: string, answer: object): string {
+  const script = join(scratch, name);
+  writeFileSync(script, [
     "const { workerData } = require('worker_threads');",
-    "workerData.port.once('message', () => { workerData.port.postMessage({ error: 'Error: drawing failed' });",
+    `workerData.port.once('message', () => { workerData.port.postMessage(${JSON.stringify(answer)});`,
     '  Atomics.store(workerData.flag, 0, 1); Atomics.notify(workerData.flag, 0); workerData.port.close(); });',
   ].join('\n'));
+  return script;
+}
+
+test('an error in the worker is reported, not swallowed', () => {
+  const failing = answeringWorker('failing-worker.js', { error: 'Error: drawing failed' });
   expect(() => drawInBackground(job, failing).collect()).toThrow('cdk8s-istio mesh graph: Error: drawing failed');
 });
 
 test('a worker that cannot load the drawing says so, and the graph is drawn in place', () => {
-  const unable = join(scratch, 'unable-worker.js');
-  writeFileSync(unable, [
-    "const { workerData } = require('worker_threads');",
-    "workerData.port.once('message', () => { workerData.port.postMessage({});",
-    '  Atomics.store(workerData.flag, 0, 1); Atomics.notify(workerData.flag, 0); workerData.port.close(); });',
-  ].join('\n'));
+  const unable = answeringWorker('unable-worker.js', {});
   expect(drawInBackground(job, unable).collect()).toEqual(drawGraphs(job));
 });
 
